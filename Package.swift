@@ -31,6 +31,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Shared test helpers: temporary directories, spawning built executables.
+        .target(
+            name: "GapTestSupport",
+            swiftSettings: strictSettings
+        ),
+
         // A helper process the LMDB tests spawn to prove multi-process safety.
         .executableTarget(
             name: "lmdb-test-writer",
@@ -43,6 +49,7 @@ let package = Package(
             dependencies: [
                 "LMDB",
                 "lmdb-test-writer",
+                "GapTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

@@ -44,6 +44,8 @@ public struct Cursor: ~Copyable {
         return try finish(rc, found, value)
     }
 
+    /// For the `GET_BOTH` operations, which leave `key` pointing at the caller's (soon
+    /// invalid) buffer: callers re-read the entry with ``current()``.
     private func move(
         _ op: MDB_cursor_op, key: some ByteRepresentable, value: some ByteRepresentable
     ) throws(LMDBError) -> CursorEntry? {
@@ -84,10 +86,16 @@ public struct Cursor: ~Copyable {
     public func nextDuplicate() throws(LMDBError) -> CursorEntry? { try move(MDB_NEXT_DUP) }
     /// Moves to the previous value of the current key only (`MDB_PREV_DUP`).
     public func previousDuplicate() throws(LMDBError) -> CursorEntry? { try move(MDB_PREV_DUP) }
+    // FIRST_DUP and LAST_DUP return only the value; the entry is re-read with current().
+
     /// Moves to the first value of the current key (`MDB_FIRST_DUP`).
-    public func firstDuplicate() throws(LMDBError) -> CursorEntry? { try move(MDB_FIRST_DUP) }
+    public func firstDuplicate() throws(LMDBError) -> CursorEntry? {
+        try move(MDB_FIRST_DUP) == nil ? nil : current()
+    }
     /// Moves to the last value of the current key (`MDB_LAST_DUP`).
-    public func lastDuplicate() throws(LMDBError) -> CursorEntry? { try move(MDB_LAST_DUP) }
+    public func lastDuplicate() throws(LMDBError) -> CursorEntry? {
+        try move(MDB_LAST_DUP) == nil ? nil : current()
+    }
 
     /// Moves to `key` exactly (`MDB_SET_KEY`); `nil` when it is absent.
     public func seek(to key: some ByteRepresentable) throws(LMDBError) -> CursorEntry? {
@@ -104,14 +112,14 @@ public struct Cursor: ~Copyable {
     public func seek(to key: some ByteRepresentable, value: some ByteRepresentable) throws(LMDBError)
         -> CursorEntry?
     {
-        try move(MDB_GET_BOTH, key: key, value: value)
+        try move(MDB_GET_BOTH, key: key, value: value) == nil ? nil : current()
     }
 
     /// Moves to `key` and its first value at or after `value` (`MDB_GET_BOTH_RANGE`).
     public func seek(to key: some ByteRepresentable, valueAtOrAfter value: some ByteRepresentable)
         throws(LMDBError) -> CursorEntry?
     {
-        try move(MDB_GET_BOTH_RANGE, key: key, value: value)
+        try move(MDB_GET_BOTH_RANGE, key: key, value: value) == nil ? nil : current()
     }
 
     /// How many values the current key holds (`mdb_cursor_count`); 1 outside

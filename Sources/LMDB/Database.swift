@@ -38,6 +38,11 @@ public struct DatabaseFlags: OptionSet, Sendable, Hashable {
     public static let integerDuplicate = DatabaseFlags(rawValue: UInt32(MDB_INTEGERDUP))
     /// `MDB_REVERSEDUP`: with ``duplicateSort``, compare values from their last byte.
     public static let reverseDuplicate = DatabaseFlags(rawValue: UInt32(MDB_REVERSEDUP))
+    /// The flags stored with a database (every one but ``create``).
+    static let persistent: DatabaseFlags = [
+        .reverseKey, .duplicateSort, .integerKey, .duplicateFixed, .integerDuplicate, .reverseDuplicate,
+    ]
+
     /// `MDB_CREATE`: create the database if it does not exist.
     public static let create = DatabaseFlags(rawValue: UInt32(MDB_CREATE))
 }

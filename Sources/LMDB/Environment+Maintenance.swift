@@ -20,7 +20,7 @@ public struct EnvironmentInfo: Sendable, Hashable {
     public let lastTransactionID: Int
     /// Reader slots the lock file holds.
     public let maxReaders: Int
-    /// Reader slots in use, by any process.
+    /// Read transactions open right now, in any process (from `mdb_reader_list`).
     public let readersInUse: Int
     /// Shape and entry count of the main database (one entry per named database, plus any
     /// keys stored in the main database itself).
@@ -42,9 +42,27 @@ extension Environment {
             return EnvironmentInfo(
                 mapSize: info.me_mapsize, pageSize: Int(stat.ms_psize),
                 lastPageNumber: info.me_last_pgno, lastTransactionID: info.me_last_txnid,
-                maxReaders: Int(info.me_maxreaders), readersInUse: Int(info.me_numreaders),
+                maxReaders: Int(info.me_maxreaders), readersInUse: activeReaders(),
                 mainDatabase: DatabaseStatistics(stat))
         }
+    }
+
+    /// Counts the reader table's live entries. `mdb_reader_list` prints a header line and
+    /// then one line per reader (pid, thread, snapshot id); idle slots are not listed.
+    private func activeReaders() -> Int {
+        var lines = 0
+        _ = withUnsafeMutablePointer(to: &lines) { counter in
+            mdb_reader_list(handle, { message, context in
+                guard let message, let context else { return 0 }
+                let line = String(cString: message).drop(while: { $0 == " " })
+                if line.first?.isNumber == true {
+                    context.assumingMemoryBound(to: Int.self).pointee += 1
+                }
+                return 0
+            }, counter)
+        }
+        // Our own transaction (held to read a stable map size) is one of them.
+        return max(0, lines - 1)
     }
 
     /// Writes a consistent copy of the environment to the new directory `destination` while

@@ -169,6 +169,15 @@ public final class Environment: @unchecked Sendable {
             let database = try withRawTransaction(readOnly: !create) { (txn) throws(LMDBError) in
                 var dbi: MDB_dbi = 0
                 try check(mdb_dbi_open(txn, name, openFlags.rawValue, &dbi))
+                // LMDB 0.9 silently keeps an existing database's own ordering flags; refuse a
+                // mismatch instead (throwing aborts the transaction, which closes the handle).
+                var stored: UInt32 = 0
+                try check(mdb_dbi_flags(txn, dbi, &stored))
+                let requested = flags.subtracting(.create).rawValue
+                guard stored & DatabaseFlags.persistent.rawValue == requested else {
+                    throw LMDBError.incompatible.adding(
+                        detail: "database \(key) exists with flags \(stored), opened with \(requested)")
+                }
                 return Database(dbi: dbi, name: name, flags: flags)
             }
             cache[key] = database

@@ -43,8 +43,13 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
         (value as? LMDBError)?.code == pattern.code
     }
 
-    /// The text of `mdb_strerror` for ``code``.
-    public var message: String { String(cString: mdb_strerror(code)) }
+    /// The text of `mdb_strerror` for ``code``, without the `MDB_…:` prefix LMDB puts on its
+    /// own codes.
+    public var message: String {
+        let text = String(cString: mdb_strerror(code))
+        let prefix = name + ": "
+        return text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
+    }
 
     /// A stable, symbolic name for ``code`` (e.g. `MDB_MAP_FULL`, `ENOSPC`), or `"LMDB_<code>"`.
     public var name: String { Self.names[code] ?? "LMDB_\(code)" }

@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks for the LMDB wrapper, kept in a package of their own so the main package does not
+// depend on package-benchmark. Run from the repository root:
+//
+//     swift package --package-path Benchmarks benchmark
+//
+// The "MallocInterposer" trait is listed explicitly: it supplies the malloc metrics, and
+// naming the traits leaves out the default "RuntimeInterposer" trait (ARC metrics on Linux
+// with Swift 6.3), whose package is not available to this build.
+let package = Package(
+    name: "Benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(name: "gapsearch", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "LMDBBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LMDB", package: "gapsearch"),
+            ],
+            path: "LMDBBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
