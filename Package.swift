@@ -13,6 +13,7 @@ let package = Package(
     name: "gapsearch",
     products: [
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "GapStore", targets: ["GapStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -28,6 +29,13 @@ let package = Package(
         .target(
             name: "LMDB",
             dependencies: ["CLMDB"],
+            swiftSettings: strictSettings
+        ),
+
+        // The product-gap domain and its persistence: the library services link.
+        .target(
+            name: "GapStore",
+            dependencies: ["LMDB"],
             swiftSettings: strictSettings
         ),
 
@@ -49,6 +57,16 @@ let package = Package(
             dependencies: [
                 "LMDB",
                 "lmdb-test-writer",
+                "GapTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GapStoreTests",
+            dependencies: [
+                "GapStore",
+                "LMDB",
                 "GapTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

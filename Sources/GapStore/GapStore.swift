@@ -1,0 +1,250 @@
+public import Foundation
+internal import LMDB
+
+/// A product-gap store: gaps, submissions, accounts and their history in one LMDB
+/// environment on disk.
+///
+/// Open one per process and share it: every method is thread-safe. Any number of threads,
+/// tasks and processes may read at once; writes are serialised (across processes too), and
+/// each public operation is a single transaction — it happens completely or not at all, even
+/// if the process dies halfway. A long-running process sees other processes' committed writes
+/// on its next call.
+///
+/// ```swift
+/// let store = try GapStore(path: "/var/lib/gapsearch")
+/// try store.addCategory("Code search", subcategories: ["Ranking"])
+/// let created = try store.createGap(
+///     GapDraft(title: "Search across archived repositories", category: "Code search"), by: "ana@example.com")
+/// try store.submit(SubmissionDraft(gapID: created.gap.id, accountID: "ACME", severity: .high, submitter: "ana@example.com"))
+/// let impact = try store.impact(of: created.gap.id)
+/// ```
+public final class GapStore: Sendable {
+    /// How to open a store.
+    public struct Options: Sendable {
+        /// Open without writing: every write fails with a storage error.
+        public var readOnly = false
+        /// The currency of a new store's money amounts (ISO 4217). An existing store keeps the
+        /// currency it was created with.
+        public var currency = "USD"
+        /// Initial memory map size; the map grows by itself. Default 64 MiB.
+        public var mapSize = 64 << 20
+        /// Ceiling for the map (and so the store's size). Default 1 TiB.
+        public var maxMapSize = 1 << 40
+        /// The clock that stamps records; replace it in tests.
+        public var clock: @Sendable () -> Date = { Date() }
+
+        public init() {}
+    }
+
+    let env: Environment
+    let schema: Schema
+    let clock: @Sendable () -> Date
+    /// The directory the store lives in.
+    public let path: String
+    /// The currency every amount in this store is in.
+    public let currency: String
+
+    /// Opens the store in directory `path`, creating it unless read-only.
+    ///
+    /// - Throws: ``GapStoreError/Code/schemaTooNew`` for a store written by a newer
+    ///   gapsearch; ``GapStoreError/Code/storage`` when the files cannot be opened.
+    public init(path: String, options: Options = Options()) throws(GapStoreError) {
+        let currency = options.currency.trimmingWhitespace().uppercased()
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw GapStoreError(.invalidField, "currency must be a 3-letter ISO 4217 code such as USD (got \"\(options.currency)\")")
+        }
+        do {
+            env = try Environment(
+                path: path,
+                options: .init(
+                    mapSize: options.mapSize, maxMapSize: options.maxMapSize, maxDatabases: Schema.databaseCount + 4,
+                    readOnly: options.readOnly))
+            schema = try Schema(env)
+        } catch {
+            if error == .noSuchFile && options.readOnly {
+                throw GapStoreError(.notFound, "no store at \(path); create one by writing to it first", underlying: error)
+            }
+            throw GapStoreError(storage: error, while: "opening the store at \(path)")
+        }
+        self.path = path
+        self.clock = options.clock
+        let schema = self.schema
+        let readOnly = options.readOnly
+        self.currency = try Self.prepare(env, schema, defaultCurrency: currency, readOnly: readOnly, path: path)
+    }
+
+    /// Checks the schema version and initialises a new store. Returns the store's currency.
+    private static func prepare(
+        _ env: Environment, _ schema: Schema, defaultCurrency: String, readOnly: Bool, path: String
+    ) throws(GapStoreError) -> String {
+        func check(_ txn: borrowing Transaction) throws -> (version: UInt32?, currency: String?) {
+            let version = try txn.get(MetaKey.schema, in: schema.meta).map { bytes in
+                bytes.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(as: UInt32.self)) }
+            }
+            let currency = try txn.get(MetaKey.currency, in: schema.meta).map { String(decoding: $0, as: UTF8.self) }
+            return (version, currency)
+        }
+        let found: (version: UInt32?, currency: String?)
+        do {
+            found = try env.read { txn in try check(txn) }
+        } catch {
+            throw GapStoreError(storage: error as? LMDBError ?? .invalid, while: "reading the store's metadata")
+        }
+        if let version = found.version {
+            guard version <= Schema.version else {
+                throw GapStoreError(
+                    .schemaTooNew,
+                    "the store at \(path) has schema version \(version), written by a newer gapsearch (this one writes version \(Schema.version)); upgrade gapsearch to open it")
+            }
+            // Version 1 is the first: there is nothing older to migrate.
+            return found.currency ?? defaultCurrency
+        }
+        if readOnly { return defaultCurrency }
+        do {
+            return try env.write { txn in
+                // Another process may have initialised it meanwhile.
+                if let currency = try check(txn).currency { return currency }
+                try txn.put(withUnsafeBytes(of: Schema.version.bigEndian) { Array($0) }, forKey: MetaKey.schema, in: schema.meta)
+                try txn.put(defaultCurrency, forKey: MetaKey.currency, in: schema.meta)
+                return defaultCurrency
+            }
+        } catch {
+            throw GapStoreError(storage: error as? LMDBError ?? .invalid, while: "initialising the store")
+        }
+    }
+
+    /// The schema version this build reads and writes.
+    public static var schemaVersion: UInt32 { Schema.version }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in a read transaction, mapping storage errors to ``GapStoreError``.
+    func read<R>(_ doing: String, _ body: (borrowing Transaction) throws -> R) throws(GapStoreError) -> R {
+        do {
+            return try env.read(body)
+        } catch let error as GapStoreError {
+            throw error
+        } catch let error as LMDBError {
+            throw GapStoreError(storage: error, while: doing)
+        } catch {
+            throw GapStoreError(.storage, "\(doing): \(error)")
+        }
+    }
+
+    /// Runs `body` as one write transaction that also appends `kind` to the change log.
+    ///
+    /// `body` gets a ``WriteContext`` with the change's sequence number and time; it returns
+    /// its result and the gaps the change touched. The body may run more than once (when
+    /// the map grows), so it must only act on the transaction.
+    func write<R>(
+        _ doing: String, kind: Change.Kind,
+        _ body: (borrowing Transaction, WriteContext) throws -> (R, gaps: [GapID], submission: SubmissionID?)
+    ) throws(GapStoreError) -> R {
+        let now = clock().millis
+        do {
+            return try env.write { txn in
+                let sequence = try nextCounter(MetaKey.nextChange, txn)
+                let context = WriteContext(sequence: sequence, now: now)
+                let (result, gaps, submission) = try body(txn, context)
+                let change = Change(sequence: sequence, kind: kind, time: Date(millis: now), gaps: gaps, submission: submission)
+                try txn.put(RecordCodec.encode(change), forKey: Keys.change(sequence), in: schema.changes, flags: .append)
+                return result
+            }
+        } catch let error as GapStoreError {
+            throw error
+        } catch let error as LMDBError {
+            throw GapStoreError(storage: error, while: doing)
+        } catch {
+            throw GapStoreError(.storage, "\(doing): \(error)")
+        }
+    }
+
+    /// Takes the next number of a counter kept in `meta` (starting at 1).
+    func nextCounter(_ key: String, _ txn: borrowing Transaction) throws -> UInt64 {
+        let current = try txn.get(key, in: schema.meta).map { bytes in
+            bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
+        } ?? 0
+        try txn.put(KeyBytes.uint64(current + 1), forKey: key, in: schema.meta)
+        return current + 1
+    }
+
+    func readCounter(_ key: String, _ txn: borrowing Transaction) throws -> UInt64 {
+        try txn.get(key, in: schema.meta).map { bytes in
+            bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
+        } ?? 0
+    }
+}
+
+/// What every write operation knows about itself.
+struct WriteContext {
+    /// The change log sequence number this operation commits as.
+    let sequence: UInt64
+    /// The operation's time, in milliseconds since 1970.
+    let now: Int64
+}
+
+extension GapStore {
+    // MARK: - Record access inside transactions
+
+    func loadGap(_ id: GapID, _ txn: borrowing Transaction) throws -> GapRecord? {
+        try txn.withValue(forKey: Keys.gap(id), in: schema.gaps) { bytes in try RecordCodec.decodeGap(bytes) }
+    }
+
+    func requireGap(_ id: GapID, _ txn: borrowing Transaction) throws -> GapRecord {
+        guard let gap = try loadGap(id, txn) else {
+            throw GapStoreError(.notFound, "no gap \(id); `gapsearch gap list` shows the existing ones")
+        }
+        return gap
+    }
+
+    /// Follows `mergedInto` links to the surviving gap.
+    func resolve(_ id: GapID, _ txn: borrowing Transaction) throws -> GapRecord {
+        var gap = try requireGap(id, txn)
+        var hops = 0
+        while let next = gap.mergedInto {
+            hops += 1
+            guard hops < 10_000 else {
+                throw GapStoreError(.corruptRecord, "the merge chain from \(id) does not end; run `gapsearch verify`")
+            }
+            gap = try requireGap(next, txn)
+        }
+        return gap
+    }
+
+    func loadTaxonomy(_ txn: borrowing Transaction) throws -> Taxonomy {
+        try txn.withValue(forKey: MetaKey.taxonomy, in: schema.meta) { bytes in try RecordCodec.decodeTaxonomy(bytes) }
+            ?? Taxonomy()
+    }
+
+    func appendHistory(
+        _ gap: GapID, _ events: [HistoryEntry.Event], actor: String?, note: String?, _ context: WriteContext,
+        _ txn: borrowing Transaction
+    ) throws {
+        // A later operation in the same transaction never reuses a sequence; the index keeps
+        // several entries of one operation in order.
+        var index: UInt16 = 0
+        while try txn.contains(Keys.history(gap, context.sequence, index), in: schema.history) { index += 1 }
+        for event in events {
+            let entry = HistoryEntry(sequence: context.sequence, time: Date(millis: context.now), actor: actor, event: event, note: note)
+            try txn.put(RecordCodec.encode(entry), forKey: Keys.history(gap, context.sequence, index), in: schema.history)
+            index += 1
+        }
+    }
+
+    /// Writes a gap record and keeps its secondary index entries in step with it.
+    func saveGap(_ gap: GapRecord, replacing old: GapRecord?, _ txn: borrowing Transaction) throws {
+        try txn.put(RecordCodec.encode(gap), forKey: Keys.gap(gap.id), in: schema.gaps)
+        if let old {
+            try removeIndexEntries(of: old, txn)
+        }
+        try addIndexEntries(of: gap, txn)
+    }
+
+    func addIndexEntries(of gap: GapRecord, _ txn: borrowing Transaction) throws {
+        for entry in GapIndexEntries.entries(of: gap, schema) { try txn.put(entry.value, forKey: entry.key, in: entry.database) }
+    }
+
+    func removeIndexEntries(of gap: GapRecord, _ txn: borrowing Transaction) throws {
+        for entry in GapIndexEntries.entries(of: gap, schema) { try txn.delete(entry.key, in: entry.database) }
+    }
+}

@@ -1,0 +1,105 @@
+internal import LMDB
+
+/// The impact ranking and rollups over the gaps matching a query.
+public struct ImpactReport: Sendable, Hashable {
+    /// The highest-ranked gaps with their impact (merged gaps are folded into their survivors).
+    public let top: [GapListing]
+    /// Per owning team ("" for gaps without one).
+    public let byTeam: [ImpactRollup]
+    /// Per status, in workflow order.
+    public let byStatus: [ImpactRollup]
+    /// Per category ("" for uncategorised gaps).
+    public let byCategory: [ImpactRollup]
+    /// All matching gaps together.
+    public let total: ImpactRollup
+}
+
+/// Impact summed over a group of gaps. Customers are distinct across the group, and so is the
+/// revenue at stake: a customer on several gaps of the group counts once.
+public struct ImpactRollup: Sendable, Hashable {
+    /// The group's name: a team, status or category ("" where unset).
+    public let key: String
+    public let gaps: Int
+    public let submissions: Int
+    public let customers: Int
+    public let revenueAtStake: Int64
+    public let severity: SeverityMix
+    public let withWorkaround: Int
+}
+
+extension GapStore {
+    /// Ranks the gaps matching `query` by impact and rolls them up by team, status and
+    /// category. `query.sort` picks the ranking (customers or revenue; newest and oldest rank
+    /// by revenue), `query.limit` the length of ``ImpactReport/top``.
+    ///
+    /// - Complexity: Reads every matching gap's submission index entries once, in one
+    ///   snapshot.
+    public func impactReport(_ query: GapQuery = GapQuery(limit: 20)) throws(GapStoreError) -> ImpactReport {
+        var ranking = query
+        if ranking.sort != .mostCustomers { ranking.sort = .mostRevenue }
+        return try read("computing the impact report") { txn in
+            let taxonomy = try loadTaxonomy(txn)
+            let records = try matchingGaps(query, taxonomy, txn)
+            var calculator = ImpactCalculator(store: self)
+            var listings: [GapListing] = []
+            var byTeam: [String: Group] = [:]
+            var byStatus: [GapStatus: Group] = [:]
+            var byCategory: [String: Group] = [:]
+            var total = Group()
+            for record in records {
+                let (impact, tally) = try calculator.impact(of: record.id, txn)
+                let gap = record.gap(in: taxonomy)
+                listings.append(GapListing(gap: gap, impact: impact))
+                byTeam[gap.team ?? "", default: Group()].add(tally)
+                byStatus[gap.status, default: Group()].add(tally)
+                byCategory[gap.category ?? "", default: Group()].add(tally)
+                total.add(tally)
+            }
+            listings.sort { a, b in
+                let (pa, sa, pb, sb) = ranking.sort == .mostCustomers
+                    ? (Int64(a.impact.customers), a.impact.revenueAtStake, Int64(b.impact.customers), b.impact.revenueAtStake)
+                    : (a.impact.revenueAtStake, Int64(a.impact.customers), b.impact.revenueAtStake, Int64(b.impact.customers))
+                if pa != pb { return pa > pb }
+                if sa != sb { return sa > sb }
+                return a.gap.id < b.gap.id
+            }
+            var statusRollups: [ImpactRollup] = []
+            for status in GapStatus.allCases {
+                if let group = byStatus[status] { statusRollups.append(try group.rollup(key: status.name, &calculator, txn)) }
+            }
+            return ImpactReport(
+                top: Array(listings.dropFirst(query.offset).prefix(query.limit)),
+                byTeam: try Group.rollups(byTeam, &calculator, txn),
+                byStatus: statusRollups,
+                byCategory: try Group.rollups(byCategory, &calculator, txn),
+                total: try total.rollup(key: "", &calculator, txn))
+        }
+    }
+}
+
+/// Gaps added up for a rollup.
+private struct Group {
+    var gaps = 0
+    var tally = ImpactCalculator.Tally()
+
+    mutating func add(_ gapTally: ImpactCalculator.Tally) {
+        gaps += 1
+        tally.add(gapTally)
+    }
+
+    /// Rollups of named groups, most revenue first.
+    static func rollups(
+        _ groups: [String: Group], _ calculator: inout ImpactCalculator, _ txn: borrowing Transaction
+    ) throws -> [ImpactRollup] {
+        var result: [ImpactRollup] = []
+        for (key, group) in groups { result.append(try group.rollup(key: key, &calculator, txn)) }
+        return result.sorted { ($0.revenueAtStake, $0.customers, $1.key) > ($1.revenueAtStake, $1.customers, $0.key) }
+    }
+
+    func rollup(key: String, _ calculator: inout ImpactCalculator, _ txn: borrowing Transaction) throws -> ImpactRollup {
+        ImpactRollup(
+            key: key, gaps: gaps, submissions: tally.submissions, customers: tally.accounts.count,
+            revenueAtStake: try calculator.revenue(of: tally.accounts, txn), severity: tally.severity,
+            withWorkaround: tally.withWorkaround)
+    }
+}
