@@ -39,6 +39,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Deterministic synthetic product-gap corpora and query sets (demo, benchmarks, tools).
+        .target(
+            name: "GapCorpus",
+            swiftSettings: strictSettings
+        ),
+
         // Shared test helpers: temporary directories, spawning built executables.
         .target(
             name: "GapTestSupport",

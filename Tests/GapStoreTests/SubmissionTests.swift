@@ -59,6 +59,36 @@ import Testing
         }
     }
 
+    @Test func submissionCanRecordItsAccountAndOpportunityInOneTransaction() throws {
+        try withStore { store, _ in
+            let id = try store.createGap(draft("X"), by: "ana").gap.id
+            let close = Date(timeIntervalSince1970: 1_800_000_000)
+            let submission = try store.submit(SubmissionDraft(
+                gapID: id, accountID: "HOOLI", accountName: "Hooli",
+                opportunity: OpportunityDraft(id: "OPP-H1", kind: .renewal, amount: 99_000_00, closeDate: close),
+                severity: .blocker, submitter: "ce"))
+            #expect(submission.opportunityID == "OPP-H1")
+            #expect(try store.account("HOOLI")?.name == "Hooli")
+            #expect(try store.mostRecentOpportunity(ofAccount: "HOOLI")?.amount == 99_000_00)
+            #expect(try store.impact(of: id).revenueAtStake == 99_000_00)
+            // A refused submission leaves no account or opportunity behind.
+            expectFailure(.currencyMismatch) {
+                try store.submit(SubmissionDraft(
+                    gapID: id, accountID: "PIED", accountName: "Pied Piper",
+                    opportunity: OpportunityDraft(id: "OPP-P1", kind: .netNew, amount: 1, currency: "EUR", closeDate: close),
+                    severity: .low, submitter: "ce"))
+            }
+            expectFailure(.notFound) {
+                try store.submit(SubmissionDraft(
+                    gapID: GapID(99), accountID: "PIED", accountName: "Pied Piper",
+                    opportunity: OpportunityDraft(id: "OPP-P1", kind: .netNew, amount: 1, closeDate: close),
+                    severity: .low, submitter: "ce"))
+            }
+            #expect(try store.account("PIED") == nil)
+            #expect(try store.opportunities(ofAccount: "PIED").isEmpty)
+        }
+    }
+
     @Test func severityParsing() throws {
         #expect(try Severity.parse(" Blocker ") == .blocker)
         let error = #expect(throws: GapStoreError.self) { try Severity.parse("critical") }

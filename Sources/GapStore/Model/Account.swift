@@ -44,3 +44,22 @@ public struct Opportunity: Sendable, Hashable, Identifiable {
     /// When the deal closes (or closed).
     public var closeDate: Date
 }
+
+/// An opportunity to record together with a submission; see ``SubmissionDraft/opportunity``.
+public struct OpportunityDraft: Sendable, Hashable {
+    public var id: String
+    public var kind: OpportunityKind
+    /// The amount in minor units (cents for USD).
+    public var amount: Int64
+    /// ISO 4217 code; `nil` for the store's currency.
+    public var currency: String?
+    public var closeDate: Date
+
+    public init(id: String, kind: OpportunityKind, amount: Int64, currency: String? = nil, closeDate: Date) {
+        self.id = id
+        self.kind = kind
+        self.amount = amount
+        self.currency = currency
+        self.closeDate = closeDate
+    }
+}

@@ -84,6 +84,11 @@ public struct SubmissionDraft: Sendable, Hashable {
     /// The customer account; `nil` for internal feedback (an employee's own).
     public var accountID: String?
     public var opportunityID: String?
+    /// Creates the account, or renames it, in the same transaction as the submission.
+    public var accountName: String?
+    /// Records the customer's opportunity in the same transaction (its id becomes
+    /// ``opportunityID``), as a CRM form that files a submission from an opportunity does.
+    public var opportunity: OpportunityDraft?
     public var severity: Severity
     public var impact: String
     public var workaround: Workaround
@@ -97,13 +102,16 @@ public struct SubmissionDraft: Sendable, Hashable {
     public var createdAt: Date?
 
     public init(
-        gapID: GapID, accountID: String? = nil, opportunityID: String? = nil, severity: Severity,
+        gapID: GapID, accountID: String? = nil, opportunityID: String? = nil, accountName: String? = nil,
+        opportunity: OpportunityDraft? = nil, severity: Severity,
         impact: String = "", workaround: Workaround = .unknown, context: String = "", submitter: String,
         anonymous: Bool = false, createdAt: Date? = nil
     ) {
         self.gapID = gapID
         self.accountID = accountID
         self.opportunityID = opportunityID
+        self.accountName = accountName
+        self.opportunity = opportunity
         self.severity = severity
         self.impact = impact
         self.workaround = workaround

@@ -43,35 +43,46 @@ extension GapStore {
     public func saveOpportunity(
         id: String, accountID: String, kind: OpportunityKind, amount: Int64, currency: String? = nil, closeDate: Date
     ) throws(GapStoreError) -> Opportunity {
-        let id = try Validate.identifier(id, field: "the opportunity id")
         let accountID = try Validate.identifier(accountID, field: "the account id")
-        let currency = (currency ?? self.currency).trimmingWhitespace().uppercased()
+        let opportunity = try validatedOpportunity(
+            OpportunityDraft(id: id, kind: kind, amount: amount, currency: currency, closeDate: closeDate), accountID: accountID)
+        return try write("saving opportunity \(opportunity.id)", kind: .opportunitySaved) { txn, context in
+            try upsert(opportunity, context, txn)
+            return (opportunity, [], nil)
+        }
+    }
+
+    /// Checks an opportunity's fields that do not need the store.
+    func validatedOpportunity(_ draft: OpportunityDraft, accountID: String) throws(GapStoreError) -> Opportunity {
+        let id = try Validate.identifier(draft.id, field: "the opportunity id")
+        let currency = (draft.currency ?? self.currency).trimmingWhitespace().uppercased()
         guard currency == self.currency else {
             throw GapStoreError(
                 .currencyMismatch,
                 "this store counts money in \(self.currency); convert the amount to \(self.currency) (got \(currency))")
         }
-        guard amount >= 0 else { throw GapStoreError(.invalidField, "an opportunity amount cannot be negative") }
-        let opportunity = Opportunity(
-            id: id, accountID: accountID, kind: kind, amount: amount, currency: currency, closeDate: closeDate)
-        return try write("saving opportunity \(id)", kind: .opportunitySaved) { txn, context in
-            guard try txn.contains(accountID, in: schema.accounts) else {
-                throw GapStoreError(.notFound, "no account \"\(accountID)\"; add it first")
-            }
-            if let (old, oldSequence) = try loadOpportunity(id, txn) {
-                guard old.accountID == accountID else {
-                    throw GapStoreError(.invalidField, "opportunity \(id) belongs to account \(old.accountID), not \(accountID)")
-                }
-                try txn.delete(
-                    Keys.accountOpportunity(old.accountID, closeMillis: old.closeDate.millis, sequence: oldSequence),
-                    in: schema.opportunitiesByAccount)
-            }
-            try txn.put(RecordCodec.encode(opportunity, sequence: context.sequence), forKey: id, in: schema.opportunities)
-            try txn.put(
-                id, forKey: Keys.accountOpportunity(accountID, closeMillis: closeDate.millis, sequence: context.sequence),
-                in: schema.opportunitiesByAccount)
-            return (opportunity, [], nil)
+        guard draft.amount >= 0 else { throw GapStoreError(.invalidField, "an opportunity amount cannot be negative") }
+        return Opportunity(id: id, accountID: accountID, kind: draft.kind, amount: draft.amount, currency: currency, closeDate: draft.closeDate)
+    }
+
+    /// Stores an opportunity of an existing account, replacing one with the same id.
+    func upsert(_ opportunity: Opportunity, _ context: WriteContext, _ txn: borrowing Transaction) throws {
+        guard try txn.contains(opportunity.accountID, in: schema.accounts) else {
+            throw GapStoreError(.notFound, "no account \"\(opportunity.accountID)\"; add it first")
         }
+        if let (old, oldSequence) = try loadOpportunity(opportunity.id, txn) {
+            guard old.accountID == opportunity.accountID else {
+                throw GapStoreError(.invalidField, "opportunity \(opportunity.id) belongs to account \(old.accountID), not \(opportunity.accountID)")
+            }
+            try txn.delete(
+                Keys.accountOpportunity(old.accountID, closeMillis: old.closeDate.millis, sequence: oldSequence),
+                in: schema.opportunitiesByAccount)
+        }
+        try txn.put(RecordCodec.encode(opportunity, sequence: context.sequence), forKey: opportunity.id, in: schema.opportunities)
+        try txn.put(
+            opportunity.id,
+            forKey: Keys.accountOpportunity(opportunity.accountID, closeMillis: opportunity.closeDate.millis, sequence: context.sequence),
+            in: schema.opportunitiesByAccount)
     }
 
     func loadOpportunity(_ id: String, _ txn: borrowing Transaction) throws -> (Opportunity, UInt64)? {

@@ -5,6 +5,9 @@ extension GapStore {
     /// Files a submission: ties a customer (or, without an account, internal feedback) to a
     /// gap with the impact on them. A submission to a merged gap goes to the gap it resolves to.
     ///
+    /// The account (``SubmissionDraft/accountName``) and opportunity
+    /// (``SubmissionDraft/opportunity``) can be recorded in the same transaction.
+    ///
     /// With `anonymous` set, the submitter is dropped before anything is written: the record,
     /// the gap's history and the change log hold nothing that identifies them.
     ///
@@ -14,7 +17,16 @@ extension GapStore {
     @discardableResult
     public func submit(_ draft: SubmissionDraft) throws(GapStoreError) -> Submission {
         let accountID = try Validate.optionalIdentifier(draft.accountID, field: "the account id")
-        let opportunityID = try Validate.optionalIdentifier(draft.opportunityID, field: "the opportunity id")
+        let accountName = try Validate.optionalName(draft.accountName, field: "the account name")
+        let opportunity = try draft.opportunity.map { (draft) throws(GapStoreError) -> Opportunity in
+            guard let accountID else { throw GapStoreError(.invalidField, "an opportunity needs its account; give the account id too") }
+            return try validatedOpportunity(draft, accountID: accountID)
+        }
+        if let opportunity, let given = draft.opportunityID, given.trimmingWhitespace() != opportunity.id {
+            throw GapStoreError(.invalidField, "two different opportunity ids given (\(given) and \(opportunity.id))")
+        }
+        var opportunityID = opportunity?.id
+        if opportunityID == nil { opportunityID = try Validate.optionalIdentifier(draft.opportunityID, field: "the opportunity id") }
         let impact = try Validate.text(draft.impact, field: "the impact")
         let context = try Validate.text(draft.context, field: "the context")
         let workaround: Workaround
@@ -33,6 +45,10 @@ extension GapStore {
 
         return try write("filing a submission", kind: .submissionAdded) { txn, writeContext in
             let gap = try resolve(draft.gapID, txn)
+            if let accountID, let accountName {
+                try txn.put(RecordCodec.encode(Account(id: accountID, name: accountName)), forKey: accountID, in: schema.accounts)
+            }
+            if let opportunity { try upsert(opportunity, writeContext, txn) }
             if let accountID, try !txn.contains(accountID, in: schema.accounts) {
                 throw GapStoreError(.notFound, "no account \"\(accountID)\"; add it first (`gapsearch account add`)")
             }

@@ -1,0 +1,165 @@
+/// One synthetic product gap.
+public struct SyntheticGap: Sendable, Hashable {
+    /// Position in the corpus (0, 1, …); gaps are generated in creation order.
+    public let index: Int
+    public let title: String
+    public let description: String
+    public let category: String
+    public let subcategory: String
+    public let team: String
+    /// The earlier gap this one re-requests in other words, if it is a near-duplicate.
+    public let duplicateOf: Int?
+}
+
+/// Generates a realistic, deterministic stream of product gaps: titles of 5–12 words,
+/// descriptions of 30–150 words in the vocabulary of a developer-platform company's product
+/// areas, Zipf-distributed filler words, and near-duplicate follow-ups that ask for an earlier
+/// gap again in other words.
+///
+/// The same seed gives the same corpus on every machine.
+public struct CorpusGenerator: Sendable {
+    /// The slots a gap's text is built from; kept so that a follow-up can re-ask it.
+    struct Spec: Sendable {
+        var area: UInt8
+        var feature: UInt8
+        var object: UInt8
+        var integration: UInt8
+        var action: UInt8
+        var role: UInt8
+        var qualifier: UInt8
+        var subcategory: UInt8
+    }
+
+    private var random: SeededRandom
+    private let duplicateRate: Double
+    private let filler = ZipfSampler(count: Vocabulary.filler.count, exponent: 1.05)
+    private var specs: [Spec] = []
+    private var count = 0
+
+    /// The categories, subcategories and owning teams the corpus uses.
+    public static var taxonomy: [(category: String, subcategories: [String], team: String)] {
+        Vocabulary.areas.map { ($0.category, $0.subcategories, $0.team) }
+    }
+
+    /// Company names for demo accounts.
+    public static var companyNames: [String] { Vocabulary.companies }
+
+    /// - Parameters:
+    ///   - seed: Fixes the whole stream.
+    ///   - duplicateRate: The share of gaps that re-ask an earlier one (default 15%).
+    public init(seed: UInt64, duplicateRate: Double = 0.15) {
+        random = SeededRandom(seed: seed)
+        self.duplicateRate = duplicateRate
+    }
+
+    /// The next gap of the stream.
+    public mutating func next() -> SyntheticGap {
+        defer { count += 1 }
+        if !specs.isEmpty && random.chance(duplicateRate) {
+            // Re-ask a recent gap more often than an old one: follow-ups cluster in time.
+            let back = min(specs.count, 1 + Int(random.next() % 2000))
+            let original = random.chance(0.7) ? specs.count - back : Int(random.next() % UInt64(specs.count))
+            var spec = specs[original]
+            if random.chance(0.5) { spec.role = UInt8(random.next() % UInt64(Vocabulary.roles.count)) }
+            specs.append(spec)
+            return make(spec, index: count, duplicateOf: original, paraphrase: true)
+        }
+        let spec = randomSpec()
+        specs.append(spec)
+        return make(spec, index: count, duplicateOf: nil, paraphrase: false)
+    }
+
+    /// The first `count` gaps of the stream.
+    public mutating func generate(_ count: Int) -> [SyntheticGap] {
+        (0..<count).map { _ in next() }
+    }
+
+    private mutating func randomSpec() -> Spec {
+        let areaIndex = Int(random.next() % UInt64(Vocabulary.areas.count))
+        let area = Vocabulary.areas[areaIndex]
+        return Spec(
+            area: UInt8(areaIndex), feature: UInt8(random.next() % UInt64(area.features.count)),
+            object: UInt8(random.next() % UInt64(area.objects.count)),
+            integration: UInt8(random.next() % UInt64(area.integrations.count)),
+            action: UInt8(random.next() % UInt64(area.actions.count)),
+            role: UInt8(random.next() % UInt64(Vocabulary.roles.count)),
+            qualifier: UInt8(random.next() % UInt64(Vocabulary.titleQualifiers.count)),
+            subcategory: UInt8(random.next() % UInt64(area.subcategories.count)))
+    }
+
+    private mutating func make(_ spec: Spec, index: Int, duplicateOf: Int?, paraphrase: Bool) -> SyntheticGap {
+        let area = Vocabulary.areas[Int(spec.area)]
+        var title = self.title(spec, area, pattern: Int(random.next() % 6))
+        if paraphrase { title = Paraphraser.rephrase(title, &random, typoRate: 0.05) }
+        let description = self.description(spec, area, words: random.int(in: 30...150))
+        return SyntheticGap(
+            index: index, title: title, description: description, category: area.category,
+            subcategory: area.subcategories[Int(spec.subcategory)], team: area.team, duplicateOf: duplicateOf)
+    }
+
+    private func title(_ spec: Spec, _ area: ProductArea, pattern: Int) -> String {
+        let feature = area.features[Int(spec.feature)]
+        let object = area.objects[Int(spec.object)]
+        let integration = area.integrations[Int(spec.integration)]
+        let action = area.actions[Int(spec.action)]
+        let role = Vocabulary.roles[Int(spec.role)]
+        let qualifier = Vocabulary.titleQualifiers[Int(spec.qualifier)]
+        let verb = Vocabulary.titleVerbs[(Int(spec.feature) + Int(spec.object)) % Vocabulary.titleVerbs.count]
+        let text: String
+        switch pattern {
+        case 0: text = "\(verb) \(feature) for \(object) \(qualifier)"
+        case 1: text = "Allow \(role) to \(action) \(object) with \(feature)"
+        case 2: text = "\(capitalized(feature)) should \(action) \(object) from \(integration)"
+        case 3: text = "\(integration) support for \(feature) \(qualifier)"
+        case 4: text = "Let \(role) \(action) \(object) in \(feature)"
+        default: text = "\(capitalized(feature)): \(action) \(object) \(qualifier)"
+        }
+        return text
+    }
+
+    private mutating func description(_ spec: Spec, _ area: ProductArea, words target: Int) -> String {
+        let feature = area.features[Int(spec.feature)]
+        let object = area.objects[Int(spec.object)]
+        let integration = area.integrations[Int(spec.integration)]
+        let action = area.actions[Int(spec.action)]
+        let role = Vocabulary.roles[Int(spec.role)]
+        let otherFeature = random.pick(area.features)
+        let sentences = [
+            "Customers using \(integration) want to \(action) \(object) with \(feature).",
+            "Today \(role) have to do this manually, which takes hours for large \(object).",
+            "Teams with more than \(random.int(in: 2...40) * 500) \(object) run into this during their rollout.",
+            "It would help if \(feature) worked together with \(otherFeature).",
+            "Without it, \(role) export the \(object) and script around the missing \(feature).",
+            "This came up in the \(area.category.lowercased()) evaluation and again at renewal.",
+            "The current behavior makes it hard to \(action) \(object) consistently across teams.",
+        ]
+        var text = ""
+        var words = 0
+        var order = Array(sentences.indices)
+        order.shuffle(using: &random)
+        var next = 0
+        while words < target {
+            let sentence: String
+            if next < order.count && (words == 0 || random.chance(0.6)) {
+                sentence = sentences[order[next]]
+                next += 1
+            } else {
+                sentence = fillerSentence(words: random.int(in: 6...14))
+            }
+            text += text.isEmpty ? sentence : " " + sentence
+            words += sentence.split(separator: " ").count
+        }
+        return text
+    }
+
+    private mutating func fillerSentence(words: Int) -> String {
+        var parts: [String] = []
+        for _ in 0..<words { parts.append(Vocabulary.filler[filler.sample(&random)]) }
+        return capitalized(parts.joined(separator: " ")) + "."
+    }
+}
+
+func capitalized(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    return first.uppercased() + text.dropFirst()
+}
