@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Benchmarks for the LMDB wrapper, kept in a package of their own so the main package does not
-// depend on package-benchmark. Run from the repository root:
+// depend on package-benchmark. Run from the repository root (README.md has the details,
+// including a compiler-crash workaround that release builds of Sources/LMDB need for now):
 //
 //     swift package --package-path Benchmarks benchmark
 //
@@ -13,7 +14,9 @@ let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(
+            url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]
+        ),
         .package(name: "gapsearch", path: ".."),
     ],
     targets: [

@@ -159,6 +159,9 @@ extension Transaction {
         var raw: OpaquePointer?
         try check(mdb_cursor_open(handle, database.dbi, &raw))
         defer { mdb_cursor_close(raw) }
-        return try body(Cursor(handle: raw!, transaction: handle, database: database, poison: poison))
+        // Bound to a constant first: passing the initializer's result straight to `body`
+        // crashes the Swift 6.3 optimizer in whole-module builds.
+        let cursor = Cursor(handle: raw!, transaction: handle, database: database, poison: poison)
+        return try body(cursor)
     }
 }

@@ -203,7 +203,8 @@ public final class Environment: @unchecked Sendable {
                 mdb_txn_abort(raw)
                 mapLock.unlock()
             }
-            return try body(Transaction(handle: raw, isReadOnly: true, poison: nil))
+            let transaction = Transaction(handle: raw, isReadOnly: true, poison: nil)
+            return try body(transaction)
         }
     }
 
@@ -231,7 +232,8 @@ public final class Environment: @unchecked Sendable {
             let result: R
             do {
                 result = try withUnsafeMutablePointer(to: &poison) { poisonPointer in
-                    try body(Transaction(handle: raw, isReadOnly: false, poison: poisonPointer))
+                    let transaction = Transaction(handle: raw, isReadOnly: false, poison: poisonPointer)
+                    return try body(transaction)
                 }
             } catch {
                 mdb_txn_abort(raw)
@@ -348,8 +350,8 @@ public final class Environment: @unchecked Sendable {
 
     // MARK: - Maintenance
 
-    /// Flushes the data file to disk (`mdb_env_sync` with force). Commits already do this
-    /// unless the environment was opened with relaxed durability.
+    /// Flushes the data file to disk (`mdb_env_sync` with force). Every commit already does
+    /// this; the call is for callers that want to be explicit before a snapshot.
     public func sync() throws(LMDBError) {
         try check(mdb_env_sync(handle, 1))
     }

@@ -51,6 +51,31 @@ public struct Transaction: ~Copyable {
         throw LMDBError(code: rc)
     }
 
+    /// Runs `body` in a child transaction of this write transaction (`mdb_txn_begin` with a
+    /// parent): its writes join this transaction when `body` returns, and are discarded alone
+    /// when it throws, leaving this transaction as it was. Use the child, not this
+    /// transaction, inside `body`.
+    ///
+    /// - Throws: ``LMDBError/permissionDenied`` in a read-only transaction, or what `body`
+    ///   throws.
+    public func withNestedTransaction<R>(_ body: (borrowing Transaction) throws -> R) throws -> R {
+        guard !isReadOnly else {
+            throw LMDBError.permissionDenied.adding(detail: "read-only transactions cannot be nested")
+        }
+        var raw: OpaquePointer?
+        try checkWrite(mdb_txn_begin(mdb_txn_env(handle), handle, 0, &raw))
+        let result: R
+        do {
+            let child = Transaction(handle: raw!, isReadOnly: false, poison: poison)
+            result = try body(child)
+        } catch {
+            mdb_txn_abort(raw)
+            throw error
+        }
+        try checkWrite(mdb_txn_commit(raw))  // frees the child whatever the outcome
+        return result
+    }
+
     // MARK: - Reading
 
     /// Calls `body` with the value stored under `key`, without copying it out of the map.

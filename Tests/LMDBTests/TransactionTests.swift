@@ -247,3 +247,50 @@ import Testing
         }
     }
 }
+
+@Suite struct NestedTransactionTests {
+    @Test func aFailedChildLeavesTheParentAsItWas() throws {
+        try withEnvironment { env, _ in
+            let db = try env.openDatabase(named: "d")
+            try env.write { txn in
+                try txn.put("parent", forKey: "a", in: db)
+                try txn.withNestedTransaction { child in try child.put("child", forKey: "b", in: db) }
+                #expect(throws: Expected()) {
+                    try txn.withNestedTransaction { child in
+                        try child.put("doomed", forKey: "c", in: db)
+                        try child.put("overwritten", forKey: "a", in: db)
+                        throw Expected()
+                    }
+                }
+                #expect(text(try txn.get("a", in: db)) == "parent")
+                #expect(try txn.get("c", in: db) == nil)
+            }
+            #expect(try contents(of: db, in: env).map { text($0.key)! + "=" + text($0.value)! } == ["a=parent", "b=child"])
+        }
+    }
+
+    @Test func childrenGrowTheMapLikeTheirParent() throws {
+        try withEnvironment(.init(mapSize: 64 << 10)) { env, _ in
+            let db = try env.openDatabase(named: "d")
+            var attempts = 0
+            try env.write { txn in
+                attempts += 1
+                for i in 0..<100 {
+                    try txn.withNestedTransaction { child in
+                        try child.put([UInt8](repeating: 9, count: 2000), forKey: bigEndianKey(UInt64(i)), in: db)
+                    }
+                }
+            }
+            #expect(attempts > 1)
+            #expect(try contents(of: db, in: env).count == 100)
+        }
+    }
+
+    @Test func readTransactionsCannotNest() throws {
+        try withEnvironment { env, _ in
+            #expect(throws: LMDBError.permissionDenied) {
+                try env.read { txn in try txn.withNestedTransaction { _ in } }
+            }
+        }
+    }
+}

@@ -29,7 +29,7 @@ extension GapStore {
             (
                 try txn.statistics(of: schema.gaps).entries, try txn.statistics(of: schema.submissions).entries,
                 try txn.statistics(of: schema.accounts).entries, try txn.statistics(of: schema.opportunities).entries,
-                try txn.statistics(of: schema.history).entries, try readCounter(MetaKey.nextChange, txn)
+                try txn.statistics(of: schema.history).entries, try schema.readCounter(MetaKey.nextChange, txn)
             )
         }
         let info: EnvironmentInfo

@@ -34,9 +34,9 @@ extension GapStore {
                 if extra > 0 { problems.append("index \(name): \(extra) entries that no record implies") }
                 if differing > 0 { problems.append("index \(name): \(differing) entries with wrong values") }
             }
-            let nextGap = try readCounter(MetaKey.nextGap, txn)
+            let nextGap = try schema.readCounter(MetaKey.nextGap, txn)
             if expected.maxGap > nextGap { problems.append("the gap counter (\(nextGap)) is behind gap \(GapID(expected.maxGap))") }
-            let nextSubmission = try readCounter(MetaKey.nextSubmission, txn)
+            let nextSubmission = try schema.readCounter(MetaKey.nextSubmission, txn)
             if expected.maxSubmission > nextSubmission {
                 problems.append("the submission counter (\(nextSubmission)) is behind \(SubmissionID(expected.maxSubmission))")
             }
@@ -45,7 +45,7 @@ extension GapStore {
                 lastChange = KeyBytes.uint64(key, at: 0)
                 return .stop
             }
-            let nextChange = try readCounter(MetaKey.nextChange, txn)
+            let nextChange = try schema.readCounter(MetaKey.nextChange, txn)
             if lastChange != nextChange { problems.append("the change log ends at \(lastChange) but the counter is \(nextChange)") }
             try txn.scan(schema.history) { key, _ in
                 let gap = GapID(KeyBytes.uint64(key, at: 0))

@@ -8,9 +8,9 @@ extension GapStore {
     /// - Returns: `nil` when no gap has that id.
     public func gap(_ id: GapID, followMerges: Bool = true) throws(GapStoreError) -> Gap? {
         try read("reading \(id)") { txn in
-            guard try loadGap(id, txn) != nil else { return nil }
-            let record = followMerges ? try resolve(id, txn) : try requireGap(id, txn)
-            return record.gap(in: try loadTaxonomy(txn))
+            guard try schema.loadGap(id, txn) != nil else { return nil }
+            let record = followMerges ? try schema.resolve(id, txn) : try schema.requireGap(id, txn)
+            return record.gap(in: try schema.loadTaxonomy(txn))
         }
     }
 
@@ -19,7 +19,7 @@ extension GapStore {
         try read("reading external id \(externalID)") { txn in
             guard let bytes = try txn.get(externalID, in: schema.gapsByExternalID) else { return nil }
             let id = bytes.withUnsafeBytes { GapID(KeyBytes.uint64($0, at: 0)) }
-            return try requireGap(id, txn).gap(in: try loadTaxonomy(txn))
+            return try schema.requireGap(id, txn).gap(in: try schema.loadTaxonomy(txn))
         }
     }
 
@@ -27,7 +27,7 @@ extension GapStore {
     /// counting the gaps merged into it. A merged `id` is resolved to its survivor.
     public func impact(of id: GapID) throws(GapStoreError) -> GapImpact {
         try read("computing the impact of \(id)") { txn in
-            let survivor = try resolve(id, txn)
+            let survivor = try schema.resolve(id, txn)
             var calculator = ImpactCalculator(store: self)
             return try calculator.impact(of: survivor.id, txn).0
         }
@@ -36,7 +36,7 @@ extension GapStore {
     /// A gap's history, oldest first: creation, edits, status changes, merges and submissions.
     public func history(of id: GapID) throws(GapStoreError) -> [HistoryEntry] {
         try read("reading the history of \(id)") { txn in
-            _ = try requireGap(id, txn)
+            _ = try schema.requireGap(id, txn)
             var entries: [HistoryEntry] = []
             try txn.scan(schema.history, range: .prefix(Keys.gap(id))) { _, value in
                 entries.append(try RecordCodec.decodeHistory(value))
@@ -62,7 +62,7 @@ extension GapStore {
 
     /// The sequence number of the last committed change (0 for a new store).
     public func lastChangeSequence() throws(GapStoreError) -> UInt64 {
-        try read("reading the change log") { txn in try readCounter(MetaKey.nextChange, txn) }
+        try read("reading the change log") { txn in try schema.readCounter(MetaKey.nextChange, txn) }
     }
 
     /// Lists gaps matching `query`, each with its impact, sorted and paged.
@@ -74,7 +74,7 @@ extension GapStore {
             throw GapStoreError(.invalidField, "the page limit must be 1–10,000 and the offset 0 or more")
         }
         return try read("listing gaps") { txn in
-            let taxonomy = try loadTaxonomy(txn)
+            let taxonomy = try schema.loadTaxonomy(txn)
             let records = try matchingGaps(query, taxonomy, txn)
             var calculator = ImpactCalculator(store: self)
             var listings: [GapListing] = []
@@ -145,7 +145,7 @@ extension GapStore {
         if let account = query.accountID {
             var ids = Set<UInt64>()
             try txn.scan(schema.submissionsByAccount, range: .prefix(Keys.accountPrefix(account))) { _, value in
-                ids.insert(try resolve(GapID(KeyBytes.uint64(value, at: 0)), txn).id.number)
+                ids.insert(try schema.resolve(GapID(KeyBytes.uint64(value, at: 0)), txn).id.number)
                 return .proceed
             }
             narrow(ids)
@@ -153,7 +153,7 @@ extension GapStore {
         var records: [GapRecord] = []
         if let candidates {
             for id in candidates {
-                if let record = try loadGap(GapID(id), txn), query.includeMerged || !record.isMerged { records.append(record) }
+                if let record = try schema.loadGap(GapID(id), txn), query.includeMerged || !record.isMerged { records.append(record) }
             }
         } else {
             try txn.scan(schema.gaps) { _, value in

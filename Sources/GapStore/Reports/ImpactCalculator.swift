@@ -43,7 +43,7 @@ struct ImpactCalculator {
     /// Tallies `survivor` and every gap merged into it.
     func tally(ofFamily survivor: GapID, _ txn: borrowing Transaction) throws -> Tally {
         var tally = Tally()
-        for gap in try store.mergeFamily(of: survivor, txn) { tally.add(try self.tally(ofOwnSubmissions: gap, txn)) }
+        for gap in try store.schema.mergeFamily(of: survivor, txn) { tally.add(try self.tally(ofOwnSubmissions: gap, txn)) }
         return tally
     }
 
@@ -55,7 +55,7 @@ struct ImpactCalculator {
                 total += cached
                 continue
             }
-            let amount = try store.latestOpportunity(of: account, txn)?.amount ?? 0
+            let amount = try store.schema.latestOpportunity(of: account, txn)?.amount ?? 0
             revenueByAccount[account] = amount
             total += amount
         }

@@ -38,7 +38,7 @@ extension GapStore {
         var ranking = query
         if ranking.sort != .mostCustomers { ranking.sort = .mostRevenue }
         return try read("computing the impact report") { txn in
-            let taxonomy = try loadTaxonomy(txn)
+            let taxonomy = try schema.loadTaxonomy(txn)
             let records = try matchingGaps(query, taxonomy, txn)
             var calculator = ImpactCalculator(store: self)
             var listings: [GapListing] = []

@@ -1,6 +1,6 @@
 internal import LMDB
 
-extension GapStore {
+extension GapWriter {
     /// Creates a gap in one transaction, with its history's first entry.
     ///
     /// Text that reads like a bug report is saved all the same, with a warning in the result.
@@ -23,8 +23,8 @@ extension GapStore {
         let created = draft.createdAt?.millis
         let warning = BugLikeText.warning(title: title, description: description)
 
-        let gap: Gap = try write("creating a gap", kind: .gapCreated) { txn, context in
-            let taxonomy = try loadTaxonomy(txn)
+        let gap: Gap = try perform("creating a gap", kind: .gapCreated) { txn, context in
+            let taxonomy = try schema.loadTaxonomy(txn)
             var categoryIDs: (UInt32, UInt32) = (0, 0)
             if let category = draft.category, !category.trimmingWhitespace().isEmpty {
                 categoryIDs = try taxonomy.resolve(category: category, subcategory: draft.subcategory)
@@ -35,14 +35,14 @@ extension GapStore {
                 let other = existing.withUnsafeBytes { GapID(KeyBytes.uint64($0, at: 0)) }
                 throw GapStoreError(.alreadyExists, "external id \"\(externalID)\" was already imported as \(other)")
             }
-            let id = GapID(try nextCounter(MetaKey.nextGap, txn))
+            let id = GapID(try schema.nextCounter(MetaKey.nextGap, txn))
             let time = created ?? context.now
             let record = GapRecord(
                 id: id, title: title, description: description, categoryID: categoryIDs.0,
                 subcategoryID: categoryIDs.1, team: team, status: draft.status, createdAt: time, createdBy: actor,
                 updatedAt: time, updatedBy: actor, externalLink: link, mergedInto: nil, externalID: externalID)
-            try saveGap(record, replacing: nil, txn)
-            try appendHistory(id, [.created(forced: forced)], actor: actor, note: nil, context, txn)
+            try schema.saveGap(record, replacing: nil, txn)
+            try schema.appendHistory(id, [.created(forced: forced)], actor: actor, note: nil, context, txn)
             return (record.gap(in: taxonomy), [id], nil)
         }
         return GapCreation(gap: gap, warnings: warning.map { [$0] } ?? [])
@@ -63,10 +63,10 @@ extension GapStore {
         let actor = try Validate.name(actor, field: "the actor")
         let note = try Validate.note(note)
 
-        return try write("editing \(id)", kind: .gapEdited) { txn, context in
-            let old = try requireGap(id, txn)
-            try refuseIfMerged(old)
-            let taxonomy = try loadTaxonomy(txn)
+        return try perform("editing \(id)", kind: .gapEdited) { txn, context in
+            let old = try schema.requireGap(id, txn)
+            try old.refuseIfMerged()
+            let taxonomy = try schema.loadTaxonomy(txn)
             var new = old
             var events: [HistoryEntry.Event] = []
             func record(_ field: String, _ before: String?, _ after: String?) {
@@ -101,8 +101,8 @@ extension GapStore {
             }
             new.updatedAt = context.now
             new.updatedBy = actor
-            try saveGap(new, replacing: old, txn)
-            try appendHistory(id, events, actor: actor, note: note, context, txn)
+            try schema.saveGap(new, replacing: old, txn)
+            try schema.appendHistory(id, events, actor: actor, note: note, context, txn)
             return (new.gap(in: taxonomy), [id], nil)
         }
     }
@@ -116,9 +116,9 @@ extension GapStore {
     public func setStatus(_ id: GapID, to status: GapStatus, by actor: String, note: String? = nil) throws(GapStoreError) -> Gap {
         let actor = try Validate.name(actor, field: "the actor")
         let note = try Validate.note(note)
-        return try write("changing the status of \(id)", kind: .statusChanged) { txn, context in
-            let old = try requireGap(id, txn)
-            try refuseIfMerged(old)
+        return try perform("changing the status of \(id)", kind: .statusChanged) { txn, context in
+            let old = try schema.requireGap(id, txn)
+            try old.refuseIfMerged()
             guard old.status.canMove(to: status) else {
                 let allowed = GapStatus.allCases.filter { old.status.canMove(to: $0) }.map(\.name)
                 let reason = old.status == status ? "\(id) is already \(status.name)" : "\(id) cannot move from \(old.status.name) to \(status.name)"
@@ -132,9 +132,9 @@ extension GapStore {
             new.status = status
             new.updatedAt = context.now
             new.updatedBy = actor
-            try saveGap(new, replacing: old, txn)
-            try appendHistory(id, [.statusChanged(from: old.status, to: status)], actor: actor, note: note, context, txn)
-            return (new.gap(in: try loadTaxonomy(txn)), [id], nil)
+            try schema.saveGap(new, replacing: old, txn)
+            try schema.appendHistory(id, [.statusChanged(from: old.status, to: status)], actor: actor, note: note, context, txn)
+            return (new.gap(in: try schema.loadTaxonomy(txn)), [id], nil)
         }
     }
 
@@ -151,12 +151,12 @@ extension GapStore {
     public func merge(_ source: GapID, into target: GapID, by actor: String, note: String? = nil) throws(GapStoreError) -> Gap {
         let actor = try Validate.name(actor, field: "the actor")
         let note = try Validate.note(note)
-        return try write("merging \(source) into \(target)", kind: .gapMerged) { txn, context in
-            let old = try requireGap(source, txn)
+        return try perform("merging \(source) into \(target)", kind: .gapMerged) { txn, context in
+            let old = try schema.requireGap(source, txn)
             if let existing = old.mergedInto {
                 throw GapStoreError(.mergeConflict, "\(source) is already merged into \(existing); unmerge it first")
             }
-            var survivor = try resolve(target, txn)
+            var survivor = try schema.resolve(target, txn)
             guard survivor.id != source else {
                 throw GapStoreError(.mergeConflict, "\(target) resolves to \(source) itself; a gap cannot be merged into itself")
             }
@@ -164,14 +164,14 @@ extension GapStore {
             merged.mergedInto = survivor.id
             merged.updatedAt = context.now
             merged.updatedBy = actor
-            try saveGap(merged, replacing: old, txn)
+            try schema.saveGap(merged, replacing: old, txn)
             let before = survivor
             survivor.updatedAt = context.now
             survivor.updatedBy = actor
-            try saveGap(survivor, replacing: before, txn)
-            try appendHistory(source, [.mergedInto(survivor.id)], actor: actor, note: note, context, txn)
-            try appendHistory(survivor.id, [.absorbed(source)], actor: actor, note: note, context, txn)
-            return (survivor.gap(in: try loadTaxonomy(txn)), [source, survivor.id], nil)
+            try schema.saveGap(survivor, replacing: before, txn)
+            try schema.appendHistory(source, [.mergedInto(survivor.id)], actor: actor, note: note, context, txn)
+            try schema.appendHistory(survivor.id, [.absorbed(source)], actor: actor, note: note, context, txn)
+            return (survivor.gap(in: try schema.loadTaxonomy(txn)), [source, survivor.id], nil)
         }
     }
 
@@ -184,8 +184,8 @@ extension GapStore {
     public func unmerge(_ source: GapID, by actor: String, note: String? = nil) throws(GapStoreError) -> Gap {
         let actor = try Validate.name(actor, field: "the actor")
         let note = try Validate.note(note)
-        return try write("unmerging \(source)", kind: .gapUnmerged) { txn, context in
-            let old = try requireGap(source, txn)
+        return try perform("unmerging \(source)", kind: .gapUnmerged) { txn, context in
+            let old = try schema.requireGap(source, txn)
             guard let target = old.mergedInto else {
                 throw GapStoreError(.mergeConflict, "\(source) is not merged into another gap")
             }
@@ -193,21 +193,16 @@ extension GapStore {
             restored.mergedInto = nil
             restored.updatedAt = context.now
             restored.updatedBy = actor
-            try saveGap(restored, replacing: old, txn)
-            var formerSurvivor = try requireGap(target, txn)
+            try schema.saveGap(restored, replacing: old, txn)
+            var formerSurvivor = try schema.requireGap(target, txn)
             let before = formerSurvivor
             formerSurvivor.updatedAt = context.now
             formerSurvivor.updatedBy = actor
-            try saveGap(formerSurvivor, replacing: before, txn)
-            try appendHistory(source, [.unmergedFrom(target)], actor: actor, note: note, context, txn)
-            try appendHistory(target, [.released(source)], actor: actor, note: note, context, txn)
-            return (restored.gap(in: try loadTaxonomy(txn)), [source, target], nil)
+            try schema.saveGap(formerSurvivor, replacing: before, txn)
+            try schema.appendHistory(source, [.unmergedFrom(target)], actor: actor, note: note, context, txn)
+            try schema.appendHistory(target, [.released(source)], actor: actor, note: note, context, txn)
+            return (restored.gap(in: try schema.loadTaxonomy(txn)), [source, target], nil)
         }
     }
 
-    func refuseIfMerged(_ gap: GapRecord) throws {
-        if let target = gap.mergedInto {
-            throw GapStoreError(.mergeConflict, "\(gap.id) was merged into \(target); change \(target), or unmerge \(gap.id) first")
-        }
-    }
 }
