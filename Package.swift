@@ -14,8 +14,10 @@ let package = Package(
     products: [
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "GapStore", targets: ["GapStore"]),
+        .executable(name: "gapsearch", targets: ["gapsearch"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -36,6 +38,17 @@ let package = Package(
         .target(
             name: "GapStore",
             dependencies: ["LMDB"],
+            swiftSettings: strictSettings
+        ),
+
+        // The command-line tool, thin over GapStore.
+        .executableTarget(
+            name: "gapsearch",
+            dependencies: [
+                "GapStore",
+                "GapCorpus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -76,6 +89,11 @@ let package = Package(
                 "GapTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "gapsearchTests",
+            dependencies: ["gapsearch", "GapStore", "LMDB", "GapTestSupport"],
             swiftSettings: strictSettings
         ),
     ],

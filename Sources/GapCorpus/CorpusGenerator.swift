@@ -32,6 +32,7 @@ public struct CorpusGenerator: Sendable {
 
     private var random: SeededRandom
     private let duplicateRate: Double
+    private let fillerRate: Double
     private let filler = ZipfSampler(count: Vocabulary.filler.count, exponent: 1.05)
     private var specs: [Spec] = []
     private var count = 0
@@ -47,9 +48,13 @@ public struct CorpusGenerator: Sendable {
     /// - Parameters:
     ///   - seed: Fixes the whole stream.
     ///   - duplicateRate: The share of gaps that re-ask an earlier one (default 15%).
-    public init(seed: UInt64, duplicateRate: Double = 0.15) {
+    ///   - fillerRate: How often a description sentence is Zipf-distributed filler words
+    ///     rather than one about the request (default 0.4). Filler gives benchmark corpora
+    ///     natural word statistics; 0 gives readable text for demos.
+    public init(seed: UInt64, duplicateRate: Double = 0.15, fillerRate: Double = 0.4) {
         random = SeededRandom(seed: seed)
         self.duplicateRate = duplicateRate
+        self.fillerRate = fillerRate
     }
 
     /// The next gap of the stream.
@@ -57,7 +62,7 @@ public struct CorpusGenerator: Sendable {
         defer { count += 1 }
         if !specs.isEmpty && random.chance(duplicateRate) {
             // Re-ask a recent gap more often than an old one: follow-ups cluster in time.
-            let back = min(specs.count, 1 + Int(random.next() % 2000))
+            let back = 1 + Int(random.next() % UInt64(min(specs.count, 2000)))
             let original = random.chance(0.7) ? specs.count - back : Int(random.next() % UInt64(specs.count))
             var spec = specs[original]
             if random.chance(0.5) { spec.role = UInt8(random.next() % UInt64(Vocabulary.roles.count)) }
@@ -140,9 +145,11 @@ public struct CorpusGenerator: Sendable {
         var next = 0
         while words < target {
             let sentence: String
-            if next < order.count && (words == 0 || random.chance(0.6)) {
+            if next < order.count && (words == 0 || !random.chance(fillerRate)) {
                 sentence = sentences[order[next]]
                 next += 1
+            } else if fillerRate == 0 {
+                break
             } else {
                 sentence = fillerSentence(words: random.int(in: 6...14))
             }

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+@main
+struct GapSearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gapsearch",
+        abstract: "Track product gaps — feature requests heard from customers — and who needs them.",
+        discussion: """
+            A store lives in one directory: --store PATH, else $GAPSEARCH_STORE, else
+            $XDG_DATA_HOME/gapsearch (~/.local/share/gapsearch). It is created on the first write.
+
+            Exit codes: 0 success; 1 the operation failed (the message says why and what
+            to do); 3 `verify` found inconsistencies; 64 the command line was wrong.
+
+            Start with `gapsearch demo` to see a store of realistic gaps.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Demo.self, GapCommand.self, Submit.self, CategoryCommand.self, Report.self, Stats.self, Verify.self,
+            Reindex.self, Backup.self,
+        ]
+    )
+}
