@@ -20,6 +20,7 @@ final class TestClock: Sendable {
 }
 
 /// Opens a fresh store in a temporary directory for the duration of `body`.
+@discardableResult
 func withStore<R>(_ body: (GapStore, _ path: String) throws -> R) throws -> R {
     try withTemporaryDirectory { directory in
         let clock = TestClock()

@@ -18,6 +18,7 @@ func loadUInt64(_ bytes: [UInt8]) -> UInt64 {
 }
 
 /// Opens a fresh environment in a temporary directory for the duration of `body`.
+@discardableResult
 func withEnvironment<R>(
     _ options: Environment.Options = .init(),
     _ body: (Environment, _ path: String) throws -> R
