@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "GapStore", targets: ["GapStore"]),
+        .library(name: "GapIndex", targets: ["GapIndex"]),
         .executable(name: "gapsearch", targets: ["gapsearch"]),
     ],
     dependencies: [
@@ -34,6 +35,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The search engine: analysis, inverted index, fuzzy matching, BM25F ranking. Pure
+        // Swift, no Foundation in the hot path.
+        .target(
+            name: "GapIndex",
+            swiftSettings: strictSettings
+        ),
+
         // The product-gap domain and its persistence: the library services link.
         .target(
             name: "GapStore",
@@ -46,9 +54,18 @@ let package = Package(
             name: "gapsearch",
             dependencies: [
                 "GapStore",
+                "GapIndex",
                 "GapCorpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // Writes synthetic corpora and query sets for benchmarks and comparisons.
+        .executableTarget(
+            name: "gapcorpus",
+            dependencies: ["GapCorpus", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/gapcorpus",
             swiftSettings: strictSettings
         ),
 
@@ -87,6 +104,14 @@ let package = Package(
                 "GapStore",
                 "LMDB",
                 "GapTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GapIndexTests",
+            dependencies: [
+                "GapIndex",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

@@ -17,7 +17,7 @@ struct GapSearchCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Demo.self, GapCommand.self, Submit.self, CategoryCommand.self, Report.self, Stats.self, Verify.self,
-            Reindex.self, Backup.self,
+            Reindex.self, Backup.self, Eval.self,
         ]
     )
 }

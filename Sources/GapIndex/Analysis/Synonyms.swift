@@ -1,0 +1,107 @@
+/// Groups of words and phrases that mean the same thing to people filing requests, such as
+/// `SSO` and `single sign-on`, or `repo` and `repository`.
+///
+/// Wherever a member of a group appears (compared by stem, so plurals match too), the
+/// analyzer also emits the group's **canonical term** — its first member — at the same
+/// position. Documents and queries go through the same analyzer, so either wording finds the
+/// other. The canonical member itself is not duplicated.
+public struct Synonyms: Sendable {
+    struct Phrase: Sendable {
+        /// The member's words, stemmed.
+        var words: [[UInt8]]
+        var group: Int
+        var isCanonical: Bool
+    }
+
+    /// The canonical term of each group.
+    let canonical: [[UInt8]]
+    /// Phrases by the stem of their last word.
+    let byLastWord: [[UInt8]: [Phrase]]
+    /// The longest phrase, in words.
+    let longest: Int
+
+    /// Groups of synonyms; the first member of each is its canonical term and should be a
+    /// single word.
+    public init(_ groups: [[String]]) {
+        let plain = Analyzer(synonyms: .none, stopWords: .none)
+        var canonical: [[UInt8]] = []
+        var byLastWord: [[UInt8]: [Phrase]] = [:]
+        var longest = 1
+        for (index, group) in groups.enumerated() {
+            var first: [UInt8]?
+            for (memberIndex, member) in group.enumerated() {
+                var words = plain.terms(of: member).filter { $0.role == .word }.map(\.bytes)
+                if memberIndex == 0 { first = words.joined(separator: [UInt8(ascii: "-")]).map { $0 } }
+                for i in words.indices { Stemming.stem(&words[i]) }
+                guard let last = words.last else { continue }
+                longest = max(longest, words.count)
+                byLastWord[last, default: []].append(Phrase(words: words, group: index, isCanonical: memberIndex == 0))
+            }
+            canonical.append(first ?? [])
+        }
+        self.canonical = canonical
+        self.byLastWord = byLastWord
+        self.longest = longest
+    }
+
+    private init(empty: Void) {
+        canonical = []
+        byLastWord = [:]
+        longest = 0
+    }
+
+    /// No synonyms.
+    public static let none = Synonyms(empty: ())
+
+    /// Common product vocabulary.
+    public static let `default` = Synonyms([
+        ["sso", "single sign-on", "single sign on", "single signon"],
+        ["mfa", "2fa", "multi-factor authentication", "two-factor authentication", "multi factor authentication", "two factor authentication"],
+        ["repository", "repo"],
+        ["kubernetes", "k8s"],
+        ["database", "db"],
+        ["configuration", "config"],
+        ["organization", "org", "organisation"],
+        ["administrator", "admin"],
+        ["permission", "perms"],
+        ["pull request", "pr"],
+        ["ui", "user interface"],
+        ["api", "application programming interface"],
+    ])
+
+    /// The groups in a fixed order (for fingerprints): canonical term and member stems.
+    var fingerprintMaterial: [([UInt8], [[UInt8]])] {
+        canonical.enumerated().map { index, term in
+            let members = byLastWord.values.flatMap { $0 }.filter { $0.group == index }.map { $0.words.joined(separator: [0]).map { $0 } }
+            return (term, members.sorted { $0.lexicographicallyPrecedes($1) })
+        }
+    }
+
+    /// Records a skipped word (a stop word), so that phrases do not match across it.
+    func noteSkippedWord(_ recent: inout [[UInt8]]) {
+        guard longest > 1 else { return }
+        recent.append([])
+        if recent.count > longest { recent.removeFirst() }
+    }
+
+    /// Notes `word` as the latest word and emits the canonical term of every group one of
+    /// whose members ends here.
+    func inject(
+        after word: [UInt8], recent: inout [[UInt8]], position: Int,
+        _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Analyzer.Role) -> Void
+    ) {
+        guard longest > 0 else { return }
+        var stem = word
+        Stemming.stem(&stem)
+        recent.append(stem)
+        if recent.count > longest { recent.removeFirst() }
+        guard let phrases = byLastWord[stem] else { return }
+        var emitted: [Int] = []
+        for phrase in phrases where !phrase.isCanonical && !emitted.contains(phrase.group) {
+            let count = phrase.words.count
+            guard recent.count >= count, Array(recent[(recent.count - count)...]) == phrase.words else { continue }
+            emitted.append(phrase.group)
+            canonical[phrase.group].withUnsafeBufferPointer { emit($0, position, .synonym) }
+        }
+    }
+}

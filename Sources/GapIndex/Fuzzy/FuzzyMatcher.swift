@@ -1,0 +1,182 @@
+/// A list of distinct terms in bytewise order, such as a segment's dictionary.
+protocol SortedTermList {
+    var termCount: Int { get }
+    func term(_ index: Int) -> UnsafeBufferPointer<UInt8>
+}
+
+extension Segment: SortedTermList {}
+
+/// How many typos a word tolerates: none under 5 letters, one from 5, two from 9.
+public struct TypoTolerance: Sendable, Hashable {
+    /// Words at least this long tolerate one edit.
+    public var oneTypoFrom = 5
+    /// Words at least this long tolerate two edits.
+    public var twoTyposFrom = 9
+
+    public init(oneTypoFrom: Int = 5, twoTyposFrom: Int = 9) {
+        self.oneTypoFrom = oneTypoFrom
+        self.twoTyposFrom = twoTyposFrom
+    }
+
+    /// The edits allowed for a word of `length` bytes.
+    public func maxEdits(forLength length: Int) -> Int {
+        length >= twoTyposFrom ? 2 : (length >= oneTypoFrom ? 1 : 0)
+    }
+}
+
+/// A dictionary term close to a query word.
+struct FuzzyMatch: Equatable {
+    var term: Int
+    /// Edits between the query word (or, for a prefix match, the best prefix of the term) and
+    /// the term.
+    var distance: Int
+    /// Whether the query word matched a prefix of the term rather than the whole term.
+    var isPrefix: Bool
+}
+
+/// Finds the terms of a sorted dictionary within a few edits of a word, without scanning the
+/// dictionary: the sorted list is walked as an implicit trie (terms sharing a prefix are
+/// contiguous), carrying one row of the edit-distance table per trie level, and a branch is
+/// abandoned as soon as every cell of its row exceeds the budget. Edits are those of the
+/// optimal string alignment distance: insertion, deletion, substitution, and transposition of
+/// two adjacent letters, each counting one — except that an edit of the first letter counts
+/// two (people rarely mistype it), so short words must get their first letter right.
+///
+/// - Complexity: proportional to the trie nodes within the budget of the word, each found with
+///   a binary search; independent of the dictionary's size otherwise.
+struct FuzzyMatcher {
+    let word: [UInt8]
+    let maxEdits: Int
+    /// Also match terms that merely start with something within `maxEdits` of the word.
+    let prefix: Bool
+
+    func matches(in list: some SortedTermList, limit: Int = .max) -> [FuzzyMatch] {
+        var results: [FuzzyMatch] = []
+        let m = word.count
+        guard list.termCount > 0 else { return results }
+        if m == 0 {
+            return prefix ? (0..<min(list.termCount, limit)).map { FuzzyMatch(term: $0, distance: 0, isPrefix: true) } : []
+        }
+        let maxDepth = m + maxEdits
+        // rows[d] is the edit-distance row after `d` trie levels; path[d] the byte at level d.
+        var rows = [Int](repeating: 0, count: (maxDepth + 2) * (m + 1))
+        for i in 0...m { rows[i] = i }
+        var path = [UInt8](repeating: 0, count: maxDepth + 1)
+        word.withUnsafeBufferPointer { word in
+            rows.withUnsafeMutableBufferPointer { rows in
+                path.withUnsafeMutableBufferPointer { path in
+                    var walker = Walker(
+                        list: list, word: word, m: m, maxEdits: maxEdits, prefix: prefix, rows: rows, path: path,
+                        results: [], limit: limit)
+                    walker.walk(low: 0, high: list.termCount, depth: 0, budget: maxEdits)
+                    results = walker.results
+                }
+            }
+        }
+        return results
+    }
+
+    private struct Walker<List: SortedTermList> {
+        let list: List
+        let word: UnsafeBufferPointer<UInt8>
+        let m: Int
+        let maxEdits: Int
+        let prefix: Bool
+        let rows: UnsafeMutableBufferPointer<Int>
+        let path: UnsafeMutableBufferPointer<UInt8>
+        var results: [FuzzyMatch]
+        let limit: Int
+
+        /// Terms in `low..<high` share the first `depth` bytes (`path[0..<depth]`), whose
+        /// distance row is `rows[depth]`.
+        mutating func walk(low: Int, high: Int, depth: Int, budget: Int) {
+            guard results.count < limit else { return }
+            let row = depth * (m + 1)
+            // With a prefix match already within budget, every term below matches.
+            if prefix && rows[row + m] <= budget {
+                let distance = rows[row + m] + (maxEdits - budget)
+                var i = low
+                while i < high && results.count < limit {
+                    results.append(FuzzyMatch(term: i, distance: distance, isPrefix: list.term(i).count != depth))
+                    i += 1
+                }
+                return
+            }
+            var i = low
+            // Terms equal to the path come first (a proper prefix sorts first).
+            while i < high && list.term(i).count == depth {
+                if rows[row + m] <= budget {
+                    results.append(FuzzyMatch(term: i, distance: rows[row + m] + (maxEdits - budget), isPrefix: false))
+                }
+                i += 1
+            }
+            guard depth < m + budget else { return }
+            while i < high {
+                let byte = list.term(i)[depth]
+                let end = firstIndex(after: byte, from: i + 1, to: high, depth: depth)
+                var childBudget = budget
+                if depth == 0 && byte != word[0] {
+                    // A first-letter edit costs two.
+                    childBudget -= 1
+                }
+                if childBudget >= 0 && step(byte, depth: depth) <= childBudget {
+                    walk(low: i, high: end, depth: depth + 1, budget: childBudget)
+                }
+                i = end
+            }
+        }
+
+        /// Fills `rows[depth + 1]` for the byte at level `depth`; returns the row's minimum.
+        private mutating func step(_ byte: UInt8, depth: Int) -> Int {
+            path[depth] = byte
+            let previous = depth * (m + 1)
+            let current = previous + m + 1
+            rows[current] = depth + 1
+            var smallest = rows[current]
+            for i in 1...m {
+                let cost = word[i - 1] == byte ? 0 : 1
+                var value = min(rows[previous + i - 1] + cost, min(rows[previous + i] + 1, rows[current + i - 1] + 1))
+                if i > 1 && depth > 0 && word[i - 1] == path[depth - 1] && word[i - 2] == byte {
+                    value = min(value, rows[previous - (m + 1) + i - 2] + 1)
+                }
+                rows[current + i] = value
+                smallest = min(smallest, value)
+            }
+            return smallest
+        }
+
+        /// The first index in `from..<to` whose byte at `depth` is greater than `byte`.
+        private func firstIndex(after byte: UInt8, from: Int, to: Int, depth: Int) -> Int {
+            var low = from
+            var high = to
+            while low < high {
+                let mid = (low + high) / 2
+                if list.term(mid)[depth] <= byte { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+    }
+}
+
+/// The optimal string alignment distance between two byte strings (insertions, deletions,
+/// substitutions, adjacent transpositions), computed with the full table: the reference the
+/// trie walk is tested against.
+func optimalStringAlignmentDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    let n = a.count
+    let m = b.count
+    if n == 0 { return m }
+    if m == 0 { return n }
+    var table = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
+    for i in 0...n { table[i][0] = i }
+    for j in 0...m { table[0][j] = j }
+    for i in 1...n {
+        for j in 1...m {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+            }
+        }
+    }
+    return table[n][m]
+}

@@ -1,0 +1,150 @@
+/// A mutable inverted index in memory: what a segment is built from, and the live "delta"
+/// that holds gaps changed since the last segment.
+///
+/// Postings are parallel arrays per term: ascending document slots (`UInt32`) and two term
+/// frequencies per posting (title, description; each capped at 255). No object per posting.
+struct MemoryIndex {
+    let analyzer: Analyzer
+    private(set) var terms = TermInterner()
+    private(set) var postingDocs: [ContiguousArray<UInt32>] = []
+    private(set) var postingFrequencies: [ContiguousArray<UInt8>] = []
+    /// Stems of the terms: `stemOfTerm[term]` indexes `stems` and `termsOfStem`.
+    private(set) var stems = TermInterner()
+    private(set) var stemOfTerm: [UInt32] = []
+    private(set) var termsOfStem: [[UInt32]] = []
+    /// Term ids in bytewise order of their terms, kept when `keepsSortedTerms` (for fuzzy
+    /// matching over a live delta); see ``sortTerms()``.
+    private(set) var sortedTerms: [UInt32] = []
+    private var sortedTermsAreCurrent = true
+
+    // Per slot.
+    private(set) var ids = ContiguousArray<UInt64>()
+    private(set) var attributes = ContiguousArray<DocumentAttributes>()
+    private(set) var titleLengths = ContiguousArray<UInt32>()
+    private(set) var descriptionLengths = ContiguousArray<UInt32>()
+    /// Whether a slot still holds the current version of its gap.
+    private(set) var live = ContiguousArray<Bool>()
+    private(set) var slotByID: [UInt64: UInt32] = [:]
+
+    /// Field lengths summed over live documents.
+    private(set) var totalTitleLength = 0
+    private(set) var totalDescriptionLength = 0
+    private(set) var liveCount = 0
+
+    // Scratch for counting one document's terms: `docTermIndex[term]` is the index + 1 of the
+    // term in `docTerms` while the document is being added, 0 otherwise.
+    private var docTermIndex: [UInt32] = []
+    private var docTerms: [(term: UInt32, title: UInt32, description: UInt32)] = []
+
+    init(analyzer: Analyzer) { self.analyzer = analyzer }
+
+    var slotCount: Int { ids.count }
+
+    /// Adds (or replaces) a document; returns its slot.
+    @discardableResult
+    mutating func add(_ document: IndexDocument) -> UInt32 {
+        if let old = slotByID[document.id] { remove(slot: old) }
+        let slot = UInt32(ids.count)
+        let titleLength = collect(document.title, field: 0)
+        let descriptionLength = collect(document.description, field: 1)
+        // Postings stay sorted by slot because slots only grow.
+        for entry in docTerms {
+            let term = Int(entry.term)
+            postingDocs[term].append(slot)
+            postingFrequencies[term].append(UInt8(min(entry.title, 255)))
+            postingFrequencies[term].append(UInt8(min(entry.description, 255)))
+            docTermIndex[term] = 0
+        }
+        docTerms.removeAll(keepingCapacity: true)
+        ids.append(document.id)
+        attributes.append(document.attributes)
+        titleLengths.append(UInt32(titleLength))
+        descriptionLengths.append(UInt32(descriptionLength))
+        live.append(true)
+        slotByID[document.id] = slot
+        totalTitleLength += titleLength
+        totalDescriptionLength += descriptionLength
+        liveCount += 1
+        return slot
+    }
+
+    /// Marks a document's slot as superseded; its postings stay but are skipped.
+    mutating func remove(id: UInt64) {
+        if let slot = slotByID[id] { remove(slot: slot) }
+    }
+
+    private mutating func remove(slot: UInt32) {
+        let index = Int(slot)
+        guard live[index] else { return }
+        live[index] = false
+        totalTitleLength -= Int(titleLengths[index])
+        totalDescriptionLength -= Int(descriptionLengths[index])
+        liveCount -= 1
+        slotByID[ids[index]] = nil
+    }
+
+    /// Counts `text`'s terms into `docTerms`; returns the field's length in words.
+    private mutating func collect(_ text: String, field: Int) -> Int {
+        analyzer.analyze(text) { bytes, _, _ in
+            let (term, isNew) = terms.intern(bytes)
+            if isNew {
+                postingDocs.append([])
+                postingFrequencies.append([])
+                docTermIndex.append(0)
+                var stem = Array(bytes)
+                Stemming.stem(&stem)
+                let (stemID, isNewStem) = stem.withUnsafeBufferPointer { stems.intern($0) }
+                if isNewStem { termsOfStem.append([]) }
+                stemOfTerm.append(stemID)
+                termsOfStem[Int(stemID)].append(term)
+                sortedTermsAreCurrent = false
+            }
+            let t = Int(term)
+            if docTermIndex[t] == 0 {
+                docTerms.append((term, 0, 0))
+                docTermIndex[t] = UInt32(docTerms.count)
+            }
+            let at = Int(docTermIndex[t]) - 1
+            if field == 0 { docTerms[at].title += 1 } else { docTerms[at].description += 1 }
+        }
+    }
+
+    /// Brings ``sortedTerms`` up to date with the dictionary.
+    mutating func sortTerms() {
+        guard !sortedTermsAreCurrent else { return }
+        let terms = self.terms
+        // Terms are only ever added: sort the new ones and merge them in.
+        let added = (UInt32(sortedTerms.count)..<UInt32(terms.count)).sorted {
+            terms.bytes(of: $0).lexicographicallyPrecedes(terms.bytes(of: $1))
+        }
+        var merged: [UInt32] = []
+        merged.reserveCapacity(terms.count)
+        var i = 0
+        var j = 0
+        while i < sortedTerms.count || j < added.count {
+            if j == added.count
+                || (i < sortedTerms.count && terms.bytes(of: sortedTerms[i]).lexicographicallyPrecedes(terms.bytes(of: added[j])))
+            {
+                merged.append(sortedTerms[i])
+                i += 1
+            } else {
+                merged.append(added[j])
+                j += 1
+            }
+        }
+        sortedTerms = merged
+        sortedTermsAreCurrent = true
+    }
+
+    /// The terms sharing a stem with `stem`'s bytes.
+    func terms(withStem stem: UnsafeBufferPointer<UInt8>) -> [UInt32] {
+        guard let id = stems.find(stem) else { return [] }
+        return termsOfStem[Int(id)]
+    }
+
+    /// The id of a term, if any document has it.
+    func termID(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? { terms.find(bytes) }
+
+    /// How many documents (live or superseded) have the term.
+    func documentFrequency(_ term: UInt32) -> Int { postingDocs[Int(term)].count }
+}

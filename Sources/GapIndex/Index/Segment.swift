@@ -1,0 +1,216 @@
+/// An immutable, serialized index read in place: the bytes can live in a memory-mapped LMDB
+/// value, so opening a segment of any size costs a few header checks, not a rebuild.
+///
+/// Layout (little-endian, every section 8-byte aligned from the start):
+///
+/// | section | contents |
+/// |---|---|
+/// | header | magic `GAPSEG01`, format version, counts, analyzer fingerprint, sequence, field length totals, section offsets |
+/// | ids | `UInt64` gap id per slot |
+/// | status, merged | `UInt8` per slot |
+/// | category | `UInt32` per slot |
+/// | team | `UInt64` per slot |
+/// | created | `Int64` per slot |
+/// | title length, description length | `UInt16` per slot (capped) |
+/// | term starts | `UInt32` per term + 1, into term bytes |
+/// | term bytes | the terms, sorted bytewise |
+/// | posting starts | `UInt32` per term + 1, into postings |
+/// | posting docs | `UInt32` slots, ascending per term |
+/// | posting frequencies | `UInt8` title and description frequency per posting |
+/// | term bounds | per term: max title tf, max description tf (`UInt8`), min title and description length (`UInt16`) |
+/// | stem groups | `UInt32` group per term; group starts; term ids by group; stems (group order = sorted stems): starts and bytes |
+public struct Segment: @unchecked Sendable {
+    // @unchecked Sendable: a read-only view of bytes the owner keeps alive and unchanged.
+
+    static let magic: UInt64 = 0x3130_4745_5350_4147  // "GAPSEG01"
+    static let formatVersion: UInt32 = 1
+    static let headerSize = 256
+
+    let base: UnsafeRawPointer
+    let byteCount: Int
+    /// Number of document slots.
+    public let documentCount: Int
+    /// Number of distinct terms.
+    public let termCount: Int
+    let postingCount: Int
+    let stemGroupCount: Int
+    /// Fingerprint of the analyzer that built it; a mismatch means the segment must be rebuilt.
+    public let analyzerFingerprint: UInt64
+    /// The change sequence number of the store state the segment reflects.
+    public let sequence: UInt64
+    let totalTitleLength: Int
+    let totalDescriptionLength: Int
+    /// A random number drawn when the segment was built: identifies this build.
+    public let nonce: UInt64
+
+    let ids: UnsafePointer<UInt64>
+    let status: UnsafePointer<UInt8>
+    let merged: UnsafePointer<UInt8>
+    let category: UnsafePointer<UInt32>
+    let team: UnsafePointer<UInt64>
+    let created: UnsafePointer<Int64>
+    let titleLengths: UnsafePointer<UInt16>
+    let descriptionLengths: UnsafePointer<UInt16>
+    let termStarts: UnsafePointer<UInt32>
+    let termBytes: UnsafePointer<UInt8>
+    let postingStarts: UnsafePointer<UInt32>
+    let postingDocs: UnsafePointer<UInt32>
+    let postingFrequencies: UnsafePointer<UInt8>
+    let termBounds: UnsafePointer<UInt16>
+    let stemGroupOfTerm: UnsafePointer<UInt32>
+    let stemGroupStarts: UnsafePointer<UInt32>
+    let stemGroupTerms: UnsafePointer<UInt32>
+    let stemStarts: UnsafePointer<UInt32>
+    let stemBytes: UnsafePointer<UInt8>
+
+    /// Why bytes are not a usable segment.
+    public enum FormatError: Error, Equatable, Sendable {
+        case tooShort
+        case badMagic
+        case unsupportedVersion(UInt32)
+        case misaligned
+        case sectionOutOfBounds(String)
+    }
+
+    /// Reads a segment in place. The bytes must stay valid and unchanged while the segment (or
+    /// anything read from it) is in use.
+    ///
+    /// - Throws: ``FormatError`` when the bytes are not a well-formed segment; every section's
+    ///   bounds are checked here, so reading later cannot go out of bounds.
+    public init(bytes: UnsafeRawBufferPointer) throws(FormatError) {
+        guard let base = bytes.baseAddress, bytes.count >= Self.headerSize else { throw .tooShort }
+        guard Int(bitPattern: base) % 8 == 0 else { throw .misaligned }
+        func u64(_ offset: Int) -> UInt64 { base.load(fromByteOffset: offset, as: UInt64.self) }
+        guard u64(0) == Self.magic else { throw .badMagic }
+        let version = base.load(fromByteOffset: 8, as: UInt32.self)
+        guard version == Self.formatVersion else { throw .unsupportedVersion(version) }
+        self.base = base
+        byteCount = bytes.count
+        documentCount = Int(u64(16))
+        termCount = Int(u64(24))
+        postingCount = Int(u64(32))
+        stemGroupCount = Int(u64(40))
+        analyzerFingerprint = u64(48)
+        sequence = u64(56)
+        totalTitleLength = Int(u64(64))
+        totalDescriptionLength = Int(u64(72))
+        nonce = u64(80)
+        let n = documentCount
+        let t = termCount
+        let p = postingCount
+        let g = stemGroupCount
+        // Section offsets start at byte 96, in the order of SegmentSection.
+        let sizes: [Int] = [n * 8, n, n, n * 4, n * 8, n * 8, n * 2, n * 2, (t + 1) * 4, -1, (t + 1) * 4, p * 4, p * 2,
+                            t * 4 * 2, t * 4, (g + 1) * 4, -1, (g + 1) * 4, -1]
+        var offsets: [Int] = []
+        for (index, size) in sizes.enumerated() {
+            let offset = Int(u64(96 + index * 8))
+            guard offset >= Self.headerSize, offset % 8 == 0, offset <= bytes.count else {
+                throw .sectionOutOfBounds("section \(index) offset")
+            }
+            if size >= 0 { guard size <= bytes.count - offset else { throw .sectionOutOfBounds("section \(index)") } }
+            offsets.append(offset)
+        }
+        func pointer<T>(_ section: Int, _: T.Type) -> UnsafePointer<T> {
+            (base + offsets[section]).assumingMemoryBound(to: T.self)
+        }
+        ids = pointer(0, UInt64.self)
+        status = pointer(1, UInt8.self)
+        merged = pointer(2, UInt8.self)
+        category = pointer(3, UInt32.self)
+        team = pointer(4, UInt64.self)
+        created = pointer(5, Int64.self)
+        titleLengths = pointer(6, UInt16.self)
+        descriptionLengths = pointer(7, UInt16.self)
+        termStarts = pointer(8, UInt32.self)
+        termBytes = pointer(9, UInt8.self)
+        postingStarts = pointer(10, UInt32.self)
+        postingDocs = pointer(11, UInt32.self)
+        postingFrequencies = pointer(12, UInt8.self)
+        termBounds = pointer(13, UInt16.self)
+        stemGroupOfTerm = pointer(14, UInt32.self)
+        stemGroupStarts = pointer(15, UInt32.self)
+        stemGroupTerms = pointer(16, UInt32.self)
+        stemStarts = pointer(17, UInt32.self)
+        stemBytes = pointer(18, UInt8.self)
+        // Variable-size sections: their extents come from the start tables.
+        guard termStarts[t] <= UInt32(bytes.count - offsets[9]) else { throw .sectionOutOfBounds("term bytes") }
+        guard postingStarts[t] == UInt32(p) else { throw .sectionOutOfBounds("postings") }
+        guard Int(stemGroupStarts[g]) * 4 <= bytes.count - offsets[16] else { throw .sectionOutOfBounds("stem groups") }
+        guard Int(stemStarts[g]) <= bytes.count - offsets[18] else { throw .sectionOutOfBounds("stems") }
+        for i in 0..<g where stemStarts[i] > stemStarts[i + 1] || stemGroupStarts[i] > stemGroupStarts[i + 1] {
+            throw .sectionOutOfBounds("stem \(i)")
+        }
+        for i in 0..<t
+        where termStarts[i] > termStarts[i + 1] || postingStarts[i] > postingStarts[i + 1] || Int(stemGroupOfTerm[i]) >= g {
+            throw .sectionOutOfBounds("term \(i)")
+        }
+        for i in 0..<Int(stemGroupStarts[g]) where Int(stemGroupTerms[i]) >= t {
+            throw .sectionOutOfBounds("stem group entry \(i)")
+        }
+    }
+
+    // MARK: Terms
+
+    /// The bytes of term `id`.
+    @inline(__always)
+    func term(_ id: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = Int(termStarts[id])
+        return UnsafeBufferPointer(start: termBytes + start, count: Int(termStarts[id + 1]) - start)
+    }
+
+    /// The id of `bytes` (binary search), if present.
+    func termID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var low = 0
+        var high = termCount
+        while low < high {
+            let mid = (low + high) / 2
+            let order = compareBytes(term(mid), bytes)
+            if order == 0 { return mid }
+            if order < 0 { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+
+    /// The first term id whose bytes are ≥ `bytes`.
+    func lowerBound(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var low = 0
+        var high = termCount
+        while low < high {
+            let mid = (low + high) / 2
+            if compareBytes(term(mid), bytes) < 0 { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    @inline(__always)
+    func documentFrequency(_ term: Int) -> Int { Int(postingStarts[term + 1] &- postingStarts[term]) }
+
+    /// The stem group of `stem`, if any term has that stem (binary search).
+    func stemGroup(_ stem: UnsafeBufferPointer<UInt8>) -> Int? {
+        var low = 0
+        var high = stemGroupCount
+        while low < high {
+            let mid = (low + high) / 2
+            let start = Int(stemStarts[mid])
+            let candidate = UnsafeBufferPointer(start: stemBytes + start, count: Int(stemStarts[mid + 1]) - start)
+            let order = compareBytes(candidate, stem)
+            if order == 0 { return mid }
+            if order < 0 { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+
+    /// The terms of stem group `group`.
+    func terms(inStemGroup group: Int) -> UnsafeBufferPointer<UInt32> {
+        let start = Int(stemGroupStarts[group])
+        return UnsafeBufferPointer(start: stemGroupTerms + start, count: Int(stemGroupStarts[group + 1]) - start)
+    }
+
+    /// The terms with the same stem as `term` (including `term`).
+    func stemSiblings(_ term: Int) -> UnsafeBufferPointer<UInt32> {
+        let group = Int(stemGroupOfTerm[term])
+        let start = Int(stemGroupStarts[group])
+        return UnsafeBufferPointer(start: stemGroupTerms + start, count: Int(stemGroupStarts[group + 1]) - start)
+    }
+}

@@ -1,0 +1,236 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The searchable index of a store: persisted segments (read in place) plus a delta in
+/// memory holding the documents changed since the segments were built.
+///
+/// Segments live in memory the caller owns (an LMDB value), valid only for the duration of
+/// one read; so every call that searches is handed the current segments, and the index keeps
+/// only what it derives from them (per-document length norms, which of their documents the
+/// delta supersedes), keyed by each segment's ``Segment/nonce``.
+///
+/// Thread-safe: searches run concurrently; ``update(segments:documents:through:)`` excludes
+/// them while it applies changes.
+public final class LiveIndex: @unchecked Sendable {
+    // @unchecked Sendable: all mutable state is guarded by `lock`.
+
+    public let analyzer: Analyzer
+    private let lock = ReadWriteLock()
+    private var parametersStorage: RankingParameters
+    private var delta: MemoryIndex
+    private var segmentStates: [UInt64: SegmentState] = [:]
+    private var segmentNonces: [UInt64] = []
+    private var appliedSequenceStorage: UInt64 = 0
+    private var deltaNorms = Norms()
+    private let scratchPool = ScratchPool()
+
+    public init(analyzer: Analyzer = Analyzer(), parameters: RankingParameters = RankingParameters()) {
+        self.analyzer = analyzer
+        self.parametersStorage = parameters
+        self.delta = MemoryIndex(analyzer: analyzer)
+    }
+
+    /// The ranking parameters; changing them takes effect on the next search.
+    public var parameters: RankingParameters {
+        get { lock.withReadLock { parametersStorage } }
+        set { lock.withWriteLock { parametersStorage = newValue } }
+    }
+
+    /// The change sequence the index reflects (segments plus delta).
+    public var appliedSequence: UInt64 { lock.withReadLock { appliedSequenceStorage } }
+
+    /// How many documents the delta holds (a measure of how stale the segments are).
+    public var deltaDocumentCount: Int { lock.withReadLock { delta.liveCount } }
+
+    /// Whether `segments` are the ones the delta was built against.
+    public func isCurrent(segments: [Segment]) -> Bool {
+        lock.withReadLock { segments.map(\.nonce) == segmentNonces }
+    }
+
+    /// Brings the index to `sequence`: adopts `segments` (dropping the delta if they changed)
+    /// and indexes `documents` — the current version of every document changed after the
+    /// segments' (or the delta's) sequence — in the delta.
+    public func update(segments: [Segment], documents: [IndexDocument], through sequence: UInt64) {
+        lock.withWriteLock {
+            let nonces = segments.map(\.nonce)
+            if nonces != segmentNonces {
+                delta = MemoryIndex(analyzer: analyzer)
+                segmentNonces = nonces
+                var states: [UInt64: SegmentState] = [:]
+                for (index, segment) in segments.enumerated() {
+                    var state = segmentStates[segment.nonce] ?? SegmentState(segment, parametersStorage)
+                    state.dead = [Bool](repeating: false, count: segment.documentCount)
+                    // Documents in a later segment supersede the same gap in earlier ones.
+                    for later in segments[(index + 1)...] {
+                        for slot in 0..<later.documentCount {
+                            if let old = segment.slot(ofID: later.ids[slot]) { state.dead[old] = true }
+                        }
+                    }
+                    states[segment.nonce] = state
+                }
+                segmentStates = states
+            }
+            for document in documents {
+                delta.add(document)
+                for segment in segments {
+                    if let slot = segment.slot(ofID: document.id) { segmentStates[segment.nonce]!.dead[slot] = true }
+                }
+            }
+            delta.sortTerms()
+            deltaNorms = Norms(delta, parametersStorage, averages: Self.averages(segments, delta))
+            appliedSequenceStorage = sequence
+        }
+    }
+
+    /// Searches `segments` (which must be those of the last ``update(segments:documents:through:)``)
+    /// and the delta.
+    public func search(_ request: SearchRequest, segments: [Segment]) -> [SearchHit] {
+        lock.withReadLock {
+            let states = segments.map { segmentStates[$0.nonce] }
+            guard !states.contains(where: { $0 == nil }) else {
+                preconditionFailure("LiveIndex.search: segments differ from the last update")
+            }
+            var scratch = scratchPool.take() ?? SearchScratch()
+            defer { scratchPool.give(scratch) }
+            var execution = SearchExecution(
+                analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states.map { $0! },
+                delta: delta, deltaNorms: deltaNorms, scratch: scratch)
+            let hits = execution.run(request)
+            scratch = execution.scratch
+            return hits
+        }
+    }
+
+    static func averages(_ segments: [Segment], _ delta: MemoryIndex) -> (title: Float, description: Float) {
+        var documents = delta.liveCount
+        var title = delta.totalTitleLength
+        var description = delta.totalDescriptionLength
+        for segment in segments {
+            documents += segment.documentCount
+            title += segment.totalTitleLength
+            description += segment.totalDescriptionLength
+        }
+        let n = Float(max(documents, 1))
+        return (max(Float(title) / n, 1), max(Float(description) / n, 1))
+    }
+}
+
+/// What the index derives from a segment: length norms and superseded slots.
+struct SegmentState {
+    var norms: Norms
+    var dead: [Bool]
+
+    init(_ segment: Segment, _ parameters: RankingParameters) {
+        let averages = (
+            title: max(Float(segment.totalTitleLength) / Float(max(segment.documentCount, 1)), 1),
+            description: max(Float(segment.totalDescriptionLength) / Float(max(segment.documentCount, 1)), 1)
+        )
+        norms = Norms(segment, parameters, averages: averages)
+        dead = [Bool](repeating: false, count: segment.documentCount)
+    }
+}
+
+/// Per-document BM25F factors: field weight divided by the length normalisation.
+struct Norms {
+    var title: [Float] = []
+    var description: [Float] = []
+
+    init() {}
+
+    init(_ segment: Segment, _ p: RankingParameters, averages: (title: Float, description: Float)) {
+        title = (0..<segment.documentCount).map { slot in
+            p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(segment.titleLengths[slot]) / averages.title)
+        }
+        description = (0..<segment.documentCount).map { slot in
+            p.descriptionWeight
+                / (1 - p.descriptionLengthNormalization
+                    + p.descriptionLengthNormalization * Float(segment.descriptionLengths[slot]) / averages.description)
+        }
+    }
+
+    init(_ delta: MemoryIndex, _ p: RankingParameters, averages: (title: Float, description: Float)) {
+        title = delta.titleLengths.map { length in
+            p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(length) / averages.title)
+        }
+        description = delta.descriptionLengths.map { length in
+            p.descriptionWeight
+                / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(length) / averages.description)
+        }
+    }
+}
+
+extension Segment {
+    /// The slot of gap `id` (binary search: slots are in id order).
+    func slot(ofID id: UInt64) -> Int? {
+        var low = 0
+        var high = documentCount
+        while low < high {
+            let mid = (low + high) / 2
+            let value = ids[mid]
+            if value == id { return mid }
+            if value < id { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+}
+
+/// A pthread read-write lock.
+final class ReadWriteLock: @unchecked Sendable {
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    init() {
+        lock = .allocate(capacity: 1)
+        pthread_rwlock_init(lock, nil)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
+
+    func withReadLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+
+    func withWriteLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
+    }
+
+}
+
+/// Scratch buffers shared by concurrent searches: each search takes one and gives it back,
+/// so steady-state searches allocate no accumulators.
+final class ScratchPool: @unchecked Sendable {
+    // @unchecked Sendable: `items` is only touched under `mutex`.
+    private var items: [SearchScratch] = []
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func take() -> SearchScratch? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return items.popLast()
+    }
+
+    func give(_ scratch: SearchScratch) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if items.count < 8 { items.append(scratch) }
+    }
+}

@@ -1,0 +1,201 @@
+/// One query word and the index terms that stand for it.
+struct QueryGroup {
+    /// The word as the analyzer produced it.
+    var word: [UInt8]
+    /// The query-side weight: draft title words weigh more, identifier parts less.
+    var weight: Float
+    var variants: [Variant]
+    /// An upper bound of what the group can add to any document's score.
+    var maxScore: Float = 0
+}
+
+/// An index term matching a query word, with where to find its postings.
+struct Variant {
+    var bytes: [UInt8]
+    var kind: MatchKind
+    /// ``RankingParameters`` weight of the kind (1 for exact).
+    var kindWeight: Float
+    /// The term's id in each segment (-1 where absent).
+    var segmentTerms: [Int]
+    /// The term's id in the delta, if present.
+    var deltaTerm: UInt32?
+    var documentFrequency: Int
+    /// idf × kind weight × group weight: the factor of the BM25 saturation term.
+    var scale: Float = 0
+}
+
+/// Turns a ``SearchRequest`` into query groups against a set of segments and a delta.
+struct QueryPlanner {
+    let analyzer: Analyzer
+    let parameters: RankingParameters
+    let segments: [Segment]
+    let delta: MemoryIndex
+    let documentCount: Int
+
+    func plan(_ request: SearchRequest) -> [QueryGroup] {
+        // Collect distinct query terms with their weights.
+        var order: [[UInt8]] = []
+        var weights: [[UInt8]: Float] = [:]
+        var lastWord: [UInt8]?
+        func collect(_ text: String, fieldWeight: Float, isTitle: Bool) {
+            analyzer.analyze(text) { bytes, _, role in
+                let term = Array(bytes)
+                let roleWeight: Float = role == .part ? 0.5 : 1
+                if let existing = weights[term] {
+                    weights[term] = existing + 0.25 * fieldWeight * roleWeight
+                } else {
+                    weights[term] = fieldWeight * roleWeight
+                    order.append(term)
+                }
+                if isTitle && role == .word { lastWord = term }
+            }
+        }
+        collect(request.title, fieldWeight: parameters.draftTitleWeight, isTitle: true)
+        collect(request.description, fieldWeight: 1, isTitle: false)
+        // The last word of an as-you-type title is unfinished; it is matched by prefix.
+        let prefixWord = request.prefixLastWord && request.description.isEmpty ? lastWord : nil
+
+        var groups: [QueryGroup] = order.map { word in
+            QueryGroup(word: word, weight: weights[word]!, variants: [])
+        }
+        // Keep the most informative words of a long draft.
+        if groups.count > parameters.maxQueryWords {
+            let scored = groups.map { group -> (QueryGroup, Float) in
+                let df = exactFrequency(group.word)
+                let idf = inverseDocumentFrequency(df == 0 ? 1 : df)
+                return (group, idf * group.weight)
+            }
+            groups = scored.sorted { $0.1 > $1.1 }.prefix(parameters.maxQueryWords).map(\.0)
+        }
+        for index in groups.indices {
+            groups[index].variants = variants(of: groups[index].word, prefix: groups[index].word == prefixWord)
+            var best: Float = 0
+            for v in groups[index].variants.indices {
+                let idf = inverseDocumentFrequency(groups[index].variants[v].documentFrequency)
+                groups[index].variants[v].scale = idf * groups[index].variants[v].kindWeight * groups[index].weight
+                best = max(best, groups[index].variants[v].scale)
+            }
+            groups[index].maxScore = best
+        }
+        return groups.filter { !$0.variants.isEmpty }
+    }
+
+    func inverseDocumentFrequency(_ df: Int) -> Float {
+        let n = Float(max(documentCount, 1))
+        let d = Float(df)
+        return log1pf((n - d + 0.5) / (d + 0.5))
+    }
+
+    private func exactFrequency(_ word: [UInt8]) -> Int {
+        word.withUnsafeBufferPointer { bytes in
+            var df = 0
+            for segment in segments { if let t = segment.termID(bytes) { df += segment.documentFrequency(t) } }
+            if let t = delta.termID(bytes) { df += delta.documentFrequency(t) }
+            return df
+        }
+    }
+
+    /// The exact term, same-stem terms, typo variants and (for the unfinished word) prefix
+    /// completions of `word`, deduplicated by term, each with its best kind.
+    private func variants(of word: [UInt8], prefix: Bool) -> [Variant] {
+        var byBytes: [[UInt8]: Variant] = [:]
+        func add(_ bytes: [UInt8], _ kind: MatchKind, _ weight: Float) {
+            if let existing = byBytes[bytes], existing.kindWeight >= weight { return }
+            byBytes[bytes] = locate(bytes, kind: kind, weight: weight)
+        }
+        add(word, .exact, 1)
+        // Same stem.
+        let stem = Stemming.stem(of: word)
+        stem.withUnsafeBufferPointer { stemBytes in
+            for segment in segments {
+                guard let group = segment.stemGroup(stemBytes) else { continue }
+                for term in segment.terms(inStemGroup: group) {
+                    add(Array(segment.term(Int(term))), .stem, parameters.stemWeight)
+                }
+            }
+            for term in delta.terms(withStem: stemBytes) { add(Array(delta.terms.bytes(of: term)), .stem, parameters.stemWeight) }
+        }
+        // Typos and prefixes.
+        let edits = parameters.typos.maxEdits(forLength: word.count)
+        if edits > 0 || prefix {
+            var candidates: [(bytes: [UInt8], distance: Int, isPrefix: Bool, df: Int)] = []
+            let matcher = FuzzyMatcher(word: word, maxEdits: edits, prefix: prefix)
+            let cap = prefix ? 4096 : 512
+            for segment in segments {
+                for match in matcher.matches(in: segment, limit: cap) {
+                    candidates.append((Array(segment.term(match.term)), match.distance, match.isPrefix, segment.documentFrequency(match.term)))
+                }
+            }
+            let deltaTerms = DeltaTermList(index: delta)
+            for match in matcher.matches(in: deltaTerms, limit: cap) {
+                let term = delta.sortedTerms[match.term]
+                candidates.append((Array(delta.terms.bytes(of: term)), match.distance, match.isPrefix, delta.documentFrequency(term)))
+            }
+            // The closest first, then the most frequent.
+            candidates.sort { ($0.distance, -$0.df) < ($1.distance, -$1.df) }
+            var fuzzyTaken = 0
+            var prefixTaken = 0
+            for candidate in candidates where byBytes[candidate.bytes] == nil || candidate.distance == 0 {
+                if candidate.isPrefix {
+                    guard prefixTaken < parameters.maxPrefixExpansions else { continue }
+                    prefixTaken += 1
+                    let weight = parameters.prefixWeight * typoWeight(candidate.distance)
+                    add(candidate.bytes, .prefix(edits: candidate.distance), weight)
+                } else if candidate.distance > 0 {
+                    guard fuzzyTaken < parameters.maxFuzzyExpansions else { continue }
+                    fuzzyTaken += 1
+                    add(candidate.bytes, .fuzzy(edits: candidate.distance), typoWeight(candidate.distance))
+                }
+            }
+        }
+        return byBytes.values.filter { $0.documentFrequency > 0 }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+    }
+
+    private func typoWeight(_ distance: Int) -> Float {
+        distance == 0 ? 1 : (distance == 1 ? parameters.oneTypoWeight : parameters.twoTypoWeight)
+    }
+
+    private func locate(_ bytes: [UInt8], kind: MatchKind, weight: Float) -> Variant {
+        bytes.withUnsafeBufferPointer { buffer in
+            var df = 0
+            var segmentTerms: [Int] = []
+            for segment in segments {
+                let term = segment.termID(buffer) ?? -1
+                segmentTerms.append(term)
+                if term >= 0 { df += segment.documentFrequency(term) }
+            }
+            let deltaTerm = delta.termID(buffer)
+            if let deltaTerm { df += delta.documentFrequency(deltaTerm) }
+            return Variant(
+                bytes: bytes, kind: kind, kindWeight: weight, segmentTerms: segmentTerms, deltaTerm: deltaTerm,
+                documentFrequency: df)
+        }
+    }
+}
+
+/// The delta's terms in bytewise order, for fuzzy matching.
+struct DeltaTermList: SortedTermList {
+    let index: MemoryIndex
+
+    var termCount: Int { index.sortedTerms.count }
+
+    func term(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let id = Int(index.sortedTerms[i])
+        let start = Int(index.terms.starts[id])
+        let end = Int(index.terms.starts[id + 1])
+        return index.terms.arena.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[start..<end]) }
+    }
+}
+
+@inline(__always)
+func log1pf(_ x: Float) -> Float {
+    // ln(1 + x) for x ≥ 0 without Foundation: the stdlib's Float has no log, so go through
+    // the bit pattern: ln(y) = e·ln2 + ln(m), m in [1, 2), by an atanh series.
+    let y = 1 + x
+    let e = Float(y.exponent)
+    let m = y.significand
+    let t = (m - 1) / (m + 1)
+    let t2 = t * t
+    let series = t * (1 + t2 * (1.0 / 3 + t2 * (1.0 / 5 + t2 * (1.0 / 7 + t2 * (1.0 / 9 + t2 / 11)))))
+    return e * 0.693_147_18 + 2 * series
+}

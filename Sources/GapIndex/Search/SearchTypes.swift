@@ -1,0 +1,106 @@
+/// A duplicate search: the draft someone is about to file, and how to search.
+public struct SearchRequest: Sendable, Hashable {
+    /// The draft's title (or a half-typed title for as-you-type search).
+    public var title: String
+    /// The draft's description; may be empty.
+    public var description: String
+    /// How many hits to return.
+    public var limit: Int
+    /// Treat the last word of `title` as unfinished: also match terms it is a prefix of.
+    public var prefixLastWord: Bool
+    public var filter: SearchFilter
+    /// The draft's category, for the same-category prior (0 for none).
+    public var category: UInt32
+    /// "Now" in milliseconds since 1970, for the recency prior (0 to disable it).
+    public var now: Int64
+    /// Include an explanation of every hit.
+    public var explain: Bool
+
+    public init(
+        title: String, description: String = "", limit: Int = 10, prefixLastWord: Bool = false,
+        filter: SearchFilter = SearchFilter(), category: UInt32 = 0, now: Int64 = 0, explain: Bool = false
+    ) {
+        self.title = title
+        self.description = description
+        self.limit = limit
+        self.prefixLastWord = prefixLastWord
+        self.filter = filter
+        self.category = category
+        self.now = now
+        self.explain = explain
+    }
+}
+
+/// Which gaps a search may return. Empty sets mean "any".
+public struct SearchFilter: Sendable, Hashable {
+    public var statuses: Set<UInt8>
+    public var categories: Set<UInt32>
+    public var teams: Set<UInt64>
+    /// Whether gaps merged into others may be returned (they are not, by default).
+    public var includeMerged: Bool
+
+    public init(statuses: Set<UInt8> = [], categories: Set<UInt32> = [], teams: Set<UInt64> = [], includeMerged: Bool = false) {
+        self.statuses = statuses
+        self.categories = categories
+        self.teams = teams
+        self.includeMerged = includeMerged
+    }
+
+    var isUnrestricted: Bool { statuses.isEmpty && categories.isEmpty && teams.isEmpty && includeMerged }
+
+    @inline(__always)
+    func accepts(status: UInt8, category: UInt32, team: UInt64, merged: Bool) -> Bool {
+        (includeMerged || !merged) && (statuses.isEmpty || statuses.contains(status))
+            && (categories.isEmpty || categories.contains(category)) && (teams.isEmpty || teams.contains(team))
+    }
+}
+
+/// One gap a search found.
+public struct SearchHit: Sendable, Hashable {
+    /// The gap's number.
+    public let id: UInt64
+    /// The ranking score: the sum of ``explanation``'s contributions.
+    public let score: Double
+    /// The score relative to what a gap matching every word of the draft would typically
+    /// get, from 0 to 1.
+    public let confidence: Double
+    /// Why it matched (when asked for): one entry per matched query word and field, plus
+    /// priors; the contributions add up to ``score``.
+    public let explanation: [MatchContribution]
+}
+
+/// How a query word matched a gap term.
+public enum MatchKind: Sendable, Hashable, CustomStringConvertible {
+    /// The same word.
+    case exact
+    /// Another word with the same stem.
+    case stem
+    /// A word within `edits` typos.
+    case fuzzy(edits: Int)
+    /// A word the (unfinished) query word is a prefix of, within `edits` typos.
+    case prefix(edits: Int)
+
+    public var description: String {
+        switch self {
+        case .exact: "exact"
+        case .stem: "stem"
+        case .fuzzy(let edits): "fuzzy(\(edits))"
+        case .prefix(let edits): edits == 0 ? "prefix" : "prefix(\(edits))"
+        }
+    }
+}
+
+/// One part of a hit's score.
+public struct MatchContribution: Sendable, Hashable {
+    public enum Source: Sendable, Hashable {
+        /// A query word matched `term` in `field`.
+        case term(queryWord: String, term: String, kind: MatchKind, field: Field)
+        /// The same-category prior.
+        case sameCategory
+        /// The recency prior.
+        case recency
+    }
+
+    public let source: Source
+    public let contribution: Double
+}
