@@ -45,7 +45,7 @@ let package = Package(
         // The product-gap domain and its persistence: the library services link.
         .target(
             name: "GapStore",
-            dependencies: ["LMDB"],
+            dependencies: ["LMDB", "GapIndex"],
             swiftSettings: strictSettings
         ),
 

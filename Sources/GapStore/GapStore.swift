@@ -1,4 +1,5 @@
 public import Foundation
+public import GapIndex
 internal import LMDB
 
 /// A product-gap store: gaps, submissions, accounts and their history in one LMDB
@@ -32,6 +33,16 @@ public final class GapStore: Sendable {
         public var maxMapSize = 1 << 40
         /// The clock that stamps records; replace it in tests.
         public var clock: @Sendable () -> Date = { Date() }
+        /// How duplicate search ranks gaps.
+        public var ranking = RankingParameters()
+        /// Keep the persisted search index fresh after writes (see
+        /// ``GapStore/maintainSearchIndex()``). Turn off to do it from a background task.
+        public var maintainsIndexAutomatically = true
+        /// Rebuild the index's tail segment after this many changes.
+        public var tailRebuildChanges: UInt64 = 256
+        /// Rebuild the base segment once the tail holds more than this many gaps (and more
+        /// than an eighth of all gaps).
+        public var baseRebuildMinimum = 2000
 
         public init() {}
     }
@@ -39,6 +50,9 @@ public final class GapStore: Sendable {
     let env: Environment
     let schema: Schema
     let clock: @Sendable () -> Date
+    let options: Options
+    /// The duplicate-search index: persisted segments plus an in-memory delta.
+    let searchIndex: LiveIndex
     /// The directory the store lives in.
     public let path: String
     /// The currency every amount in this store is in.
@@ -68,6 +82,8 @@ public final class GapStore: Sendable {
         }
         self.path = path
         self.clock = options.clock
+        self.options = options
+        self.searchIndex = LiveIndex(analyzer: Analyzer(), parameters: options.ranking)
         let schema = self.schema
         let readOnly = options.readOnly
         self.currency = try Self.prepare(env, schema, defaultCurrency: currency, readOnly: readOnly, path: path)

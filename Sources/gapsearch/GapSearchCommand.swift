@@ -10,13 +10,14 @@ struct GapSearchCommand: ParsableCommand {
             $XDG_DATA_HOME/gapsearch (~/.local/share/gapsearch). It is created on the first write.
 
             Exit codes: 0 success; 1 the operation failed (the message says why and what
-            to do); 3 `verify` found inconsistencies; 64 the command line was wrong.
+            to do); 2 `check` (or `gap create`) found a likely duplicate; 3 `verify` found
+            inconsistencies; 64 the command line was wrong.
 
             Start with `gapsearch demo` to see a store of realistic gaps.
             """,
         version: "0.1.0",
         subcommands: [
-            Demo.self, GapCommand.self, Submit.self, CategoryCommand.self, Report.self, Stats.self, Verify.self,
+            Demo.self, Check.self, Suggest.self, GapCommand.self, Submit.self, CategoryCommand.self, Report.self, Stats.self, Verify.self,
             Reindex.self, Backup.self, Eval.self,
         ]
     )

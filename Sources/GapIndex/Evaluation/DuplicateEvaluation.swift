@@ -51,12 +51,32 @@ public struct DuplicateEvaluation {
         public var strictRanks: [Int?]
         /// For each query: the top hit's confidence, and whether it was the duplicate.
         public var topConfidence: [(confidence: Double, correct: Bool)]
+        /// For each sampled record that duplicates nothing earlier: its top hit's confidence.
+        public var negativeConfidence: [Double]
+
+        /// How a "likely duplicate" verdict (top hit's confidence ≥ `threshold`) fares:
+        /// precision over duplicate and sampled non-duplicate queries (each counted once,
+        /// a balanced mix), and recall over duplicate queries.
+        public func verdict(at threshold: Double) -> (precision: Double, recall: Double, f1: Double) {
+            let truePositives = topConfidence.filter { $0.correct && $0.confidence >= threshold }.count
+            let wrongTop = topConfidence.filter { !$0.correct && $0.confidence >= threshold }.count
+            let negatives = negativeConfidence.isEmpty
+                ? 0.0 : Double(negativeConfidence.filter { $0 >= threshold }.count) * Double(queries) / Double(negativeConfidence.count)
+            let flagged = Double(truePositives + wrongTop) + negatives
+            let precision = flagged > 0 ? Double(truePositives) / flagged : 1
+            let recall = queries > 0 ? Double(truePositives) / Double(queries) : 0
+            let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+            return (precision, recall, f1)
+        }
     }
 
     public let analyzer: Analyzer
     public var parameters: RankingParameters
     /// Only search records of the query's category.
     public var sameCategoryOnly = false
+    /// Also search every `negativeSampling`-th record that duplicates nothing (0 for none),
+    /// to calibrate the likely-duplicate threshold.
+    public var negativeSampling = 0
 
     public init(analyzer: Analyzer = Analyzer(), parameters: RankingParameters = RankingParameters()) {
         self.analyzer = analyzer
@@ -80,8 +100,17 @@ public struct DuplicateEvaluation {
         var groupRanks: [Int?] = []
         var latencies: [UInt64] = []
         var confidences: [(Double, Bool)] = []
+        var negatives: [Double] = []
+        var nonDuplicates = 0
         for (position, record) in ordered.enumerated() {
-            guard let original = record.duplicateOf, let originalCreated = createdOf[original], originalCreated < record.created else {
+            let isQuery: Bool
+            if let original = record.duplicateOf, let originalCreated = createdOf[original], originalCreated < record.created {
+                isQuery = true
+            } else if negativeSampling > 0 && record.duplicateOf == nil && record.group == nil && position > 100 {
+                nonDuplicates += 1
+                guard nonDuplicates % negativeSampling == 0 else { continue }
+                isQuery = false
+            } else {
                 continue
             }
             // Index everything created strictly before this record.
@@ -103,6 +132,10 @@ public struct DuplicateEvaluation {
             let start = clock()
             let hits = index.search(request, segments: [])
             latencies.append(clock() - start)
+            guard isQuery, let original = record.duplicateOf else {
+                negatives.append(hits.first?.confidence ?? 0)
+                continue
+            }
             let target = numberOf[original]!
             let strict = hits.firstIndex { $0.id == target }.map { $0 + 1 }
             let earlier = Set((record.group.flatMap { members[$0] } ?? [original]).filter { createdOf[$0]! < record.created }.compactMap { numberOf[$0] })
@@ -120,6 +153,6 @@ public struct DuplicateEvaluation {
         }
         return Result(
             queries: strictRanks.count, documents: ordered.count, strict: scores(strictRanks), group: scores(groupRanks),
-            latenciesNanoseconds: latencies, strictRanks: strictRanks, topConfidence: confidences)
+            latenciesNanoseconds: latencies, strictRanks: strictRanks, topConfidence: confidences, negativeConfidence: negatives)
     }
 }

@@ -1,5 +1,24 @@
 /// What the index knows about one gap: its text, and the attributes searches filter on.
 public struct IndexDocument: Sendable, Hashable {
+    /// A hash of everything the index stores about the document: two documents with the
+    /// same hash index the same way. `verify` compares stored hashes with the records'.
+    public var contentHash: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
+        }
+        mix(title.utf8)
+        mix(description.utf8)
+        withUnsafeBytes(of: id.littleEndian) { mix($0) }
+        withUnsafeBytes(of: attributes.status) { mix($0) }
+        withUnsafeBytes(of: attributes.category.littleEndian) { mix($0) }
+        withUnsafeBytes(of: attributes.team.littleEndian) { mix($0) }
+        withUnsafeBytes(of: attributes.createdAt.littleEndian) { mix($0) }
+        mix(CollectionOfOne(attributes.merged ? 1 : 0))
+        return hash
+    }
+
     /// The gap's number (`GAP-000123` is 123).
     public var id: UInt64
     public var title: String

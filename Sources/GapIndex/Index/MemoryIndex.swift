@@ -15,6 +15,10 @@ struct MemoryIndex {
     /// Term ids in bytewise order of their terms, kept when `keepsSortedTerms` (for fuzzy
     /// matching over a live delta); see ``sortTerms()``.
     private(set) var sortedTerms: [UInt32] = []
+    /// The sorted terms' bytes laid out contiguously (`sortedTermBytes[sortedTermStarts[i]...]`),
+    /// so fuzzy matching reads them with pointer arithmetic.
+    private(set) var sortedTermBytes: [UInt8] = []
+    private(set) var sortedTermStarts: [UInt32] = [0]
     private var sortedTermsAreCurrent = true
 
     // Per slot.
@@ -24,6 +28,7 @@ struct MemoryIndex {
     private(set) var descriptionLengths = ContiguousArray<UInt32>()
     /// Whether a slot still holds the current version of its gap.
     private(set) var live = ContiguousArray<Bool>()
+    private(set) var contentHashes = ContiguousArray<UInt64>()
     private(set) var slotByID: [UInt64: UInt32] = [:]
 
     /// Field lengths summed over live documents.
@@ -61,6 +66,7 @@ struct MemoryIndex {
         titleLengths.append(UInt32(titleLength))
         descriptionLengths.append(UInt32(descriptionLength))
         live.append(true)
+        contentHashes.append(document.contentHash)
         slotByID[document.id] = slot
         totalTitleLength += titleLength
         totalDescriptionLength += descriptionLength
@@ -133,6 +139,13 @@ struct MemoryIndex {
             }
         }
         sortedTerms = merged
+        sortedTermBytes.removeAll(keepingCapacity: true)
+        sortedTermStarts = [0]
+        sortedTermStarts.reserveCapacity(merged.count + 1)
+        for term in merged {
+            sortedTermBytes.append(contentsOf: terms.bytes(of: term))
+            sortedTermStarts.append(UInt32(sortedTermBytes.count))
+        }
         sortedTermsAreCurrent = true
     }
 

@@ -18,6 +18,7 @@
 /// | posting docs | `UInt32` slots, ascending per term |
 /// | posting frequencies | `UInt8` title and description frequency per posting |
 /// | term bounds | per term: max title tf, max description tf (`UInt8`), min title and description length (`UInt16`) |
+/// | content hash | `UInt64` per slot: a hash of the document's text and attributes (for `verify`) |
 /// | stem groups | `UInt32` group per term; group starts; term ids by group; stems (group order = sorted stems): starts and bytes |
 public struct Segment: @unchecked Sendable {
     // @unchecked Sendable: a read-only view of bytes the owner keeps alive and unchanged.
@@ -62,6 +63,7 @@ public struct Segment: @unchecked Sendable {
     let stemGroupTerms: UnsafePointer<UInt32>
     let stemStarts: UnsafePointer<UInt32>
     let stemBytes: UnsafePointer<UInt8>
+    let contentHashes: UnsafePointer<UInt64>
 
     /// Why bytes are not a usable segment.
     public enum FormatError: Error, Equatable, Sendable {
@@ -78,6 +80,12 @@ public struct Segment: @unchecked Sendable {
     /// - Throws: ``FormatError`` when the bytes are not a well-formed segment; every section's
     ///   bounds are checked here, so reading later cannot go out of bounds.
     public init(bytes: UnsafeRawBufferPointer) throws(FormatError) {
+        try self.init(bytes: bytes, deepCheck: true)
+    }
+
+    /// Reads a segment, skipping the per-term checks when `deepCheck` is false (for bytes
+    /// already checked once: see ``LiveIndex/openSegment(_:)``).
+    init(bytes: UnsafeRawBufferPointer, deepCheck: Bool) throws(FormatError) {
         guard let base = bytes.baseAddress, bytes.count >= Self.headerSize else { throw .tooShort }
         guard Int(bitPattern: base) % 8 == 0 else { throw .misaligned }
         func u64(_ offset: Int) -> UInt64 { base.load(fromByteOffset: offset, as: UInt64.self) }
@@ -101,7 +109,7 @@ public struct Segment: @unchecked Sendable {
         let g = stemGroupCount
         // Section offsets start at byte 96, in the order of SegmentSection.
         let sizes: [Int] = [n * 8, n, n, n * 4, n * 8, n * 8, n * 2, n * 2, (t + 1) * 4, -1, (t + 1) * 4, p * 4, p * 2,
-                            t * 4 * 2, t * 4, (g + 1) * 4, -1, (g + 1) * 4, -1]
+                            t * 4 * 2, t * 4, (g + 1) * 4, -1, (g + 1) * 4, -1, n * 8]
         var offsets: [Int] = []
         for (index, size) in sizes.enumerated() {
             let offset = Int(u64(96 + index * 8))
@@ -133,8 +141,10 @@ public struct Segment: @unchecked Sendable {
         stemGroupTerms = pointer(16, UInt32.self)
         stemStarts = pointer(17, UInt32.self)
         stemBytes = pointer(18, UInt8.self)
+        contentHashes = pointer(19, UInt64.self)
         // Variable-size sections: their extents come from the start tables.
         guard termStarts[t] <= UInt32(bytes.count - offsets[9]) else { throw .sectionOutOfBounds("term bytes") }
+        guard deepCheck else { return }
         guard postingStarts[t] == UInt32(p) else { throw .sectionOutOfBounds("postings") }
         guard Int(stemGroupStarts[g]) * 4 <= bytes.count - offsets[16] else { throw .sectionOutOfBounds("stem groups") }
         guard Int(stemStarts[g]) <= bytes.count - offsets[18] else { throw .sectionOutOfBounds("stems") }
@@ -205,6 +215,11 @@ public struct Segment: @unchecked Sendable {
     func terms(inStemGroup group: Int) -> UnsafeBufferPointer<UInt32> {
         let start = Int(stemGroupStarts[group])
         return UnsafeBufferPointer(start: stemGroupTerms + start, count: Int(stemGroupStarts[group + 1]) - start)
+    }
+
+    /// The gaps of the segment with the content hash of the version indexed, in id order.
+    public func documents() -> [(id: UInt64, contentHash: UInt64)] {
+        (0..<documentCount).map { (ids[$0], contentHashes[$0]) }
     }
 
     /// The terms with the same stem as `term` (including `term`).

@@ -125,6 +125,7 @@ enum SegmentWriter {
             }
         }
         section { w in for stem in stemOrder { w.append(contentsOf: index.stems.bytes(of: stem)) } }
+        section { w in for slot in liveSlots { w.append(index.contentHashes[slot]) } }
         out.align(8)
 
         // Header.

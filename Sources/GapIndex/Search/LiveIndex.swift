@@ -45,6 +45,19 @@ public final class LiveIndex: @unchecked Sendable {
     /// How many documents the delta holds (a measure of how stale the segments are).
     public var deltaDocumentCount: Int { lock.withReadLock { delta.liveCount } }
 
+    /// Segments already checked in full, by nonce and size.
+    private let checkedSegments = CheckedSegments()
+
+    /// Reads a segment in place, checking its structure in full the first time these bytes
+    /// are seen (by nonce and size) and only its header afterwards.
+    public func openSegment(_ bytes: UnsafeRawBufferPointer) throws(Segment.FormatError) -> Segment {
+        let header = try Segment(bytes: bytes, deepCheck: false)
+        if checkedSegments.contains(header.nonce, bytes.count) { return header }
+        let checked = try Segment(bytes: bytes, deepCheck: true)
+        checkedSegments.insert(header.nonce, bytes.count)
+        return checked
+    }
+
     /// Whether `segments` are the ones the delta was built against.
     public func isCurrent(segments: [Segment]) -> Bool {
         lock.withReadLock { segments.map(\.nonce) == segmentNonces }
@@ -56,6 +69,8 @@ public final class LiveIndex: @unchecked Sendable {
     public func update(segments: [Segment], documents: [IndexDocument], through sequence: UInt64) {
         lock.withWriteLock {
             let nonces = segments.map(\.nonce)
+            // Another thread may have brought the index further already.
+            if nonces == segmentNonces && sequence <= appliedSequenceStorage { return }
             if nonces != segmentNonces {
                 delta = MemoryIndex(analyzer: analyzer)
                 segmentNonces = nonces
@@ -82,6 +97,13 @@ public final class LiveIndex: @unchecked Sendable {
             delta.sortTerms()
             deltaNorms = Norms(delta, parametersStorage, averages: Self.averages(segments, delta))
             appliedSequenceStorage = sequence
+        }
+    }
+
+    /// The delta's documents (gap id and content hash of the version indexed).
+    public func deltaDocuments() -> [(id: UInt64, contentHash: UInt64)] {
+        lock.withReadLock {
+            (0..<delta.slotCount).filter { delta.live[$0] }.map { (delta.ids[$0], delta.contentHashes[$0]) }
         }
     }
 
@@ -232,5 +254,34 @@ final class ScratchPool: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         if items.count < 8 { items.append(scratch) }
+    }
+}
+
+/// Nonces (and sizes) of segments whose structure was checked in full.
+final class CheckedSegments: @unchecked Sendable {
+    // @unchecked Sendable: `items` is only touched under `mutex`.
+    private var items: Set<[UInt64]> = []
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func contains(_ nonce: UInt64, _ size: Int) -> Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return items.contains([nonce, UInt64(size)])
+    }
+
+    func insert(_ nonce: UInt64, _ size: Int) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        items.insert([nonce, UInt64(size)])
     }
 }

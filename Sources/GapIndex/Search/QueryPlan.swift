@@ -7,6 +7,9 @@ struct QueryGroup {
     var variants: [Variant]
     /// An upper bound of what the group can add to any document's score.
     var maxScore: Float = 0
+    /// How often the word occurs in the draft's title and description.
+    var draftTitleFrequency: Float = 0
+    var draftDescriptionFrequency: Float = 0
 }
 
 /// An index term matching a query word, with where to find its postings.
@@ -25,6 +28,14 @@ struct Variant {
 }
 
 /// Turns a ``SearchRequest`` into query groups against a set of segments and a delta.
+/// The planned query: its groups and what the draft would score against itself.
+struct QueryPlan {
+    var groups: [QueryGroup]
+    /// The score of a document identical to the draft (exact matches only, no priors): the
+    /// reference for a hit's confidence.
+    var selfScore: Double
+}
+
 struct QueryPlanner {
     let analyzer: Analyzer
     let parameters: RankingParameters
@@ -32,14 +43,16 @@ struct QueryPlanner {
     let delta: MemoryIndex
     let documentCount: Int
 
-    func plan(_ request: SearchRequest) -> [QueryGroup] {
+    func plan(_ request: SearchRequest, averages: (title: Float, description: Float)) -> QueryPlan {
         // Collect distinct query terms with their weights.
         var order: [[UInt8]] = []
         var weights: [[UInt8]: Float] = [:]
+        var frequencies: [[UInt8]: (title: Float, description: Float)] = [:]
         var lastWord: [UInt8]?
-        func collect(_ text: String, fieldWeight: Float, isTitle: Bool) {
+        func collect(_ text: String, fieldWeight: Float, isTitle: Bool) -> Int {
             analyzer.analyze(text) { bytes, _, role in
                 let term = Array(bytes)
+                if isTitle { frequencies[term, default: (0, 0)].title += 1 } else { frequencies[term, default: (0, 0)].description += 1 }
                 let roleWeight: Float = role == .part ? 0.5 : 1
                 if let existing = weights[term] {
                     weights[term] = existing + 0.25 * fieldWeight * roleWeight
@@ -50,13 +63,15 @@ struct QueryPlanner {
                 if isTitle && role == .word { lastWord = term }
             }
         }
-        collect(request.title, fieldWeight: parameters.draftTitleWeight, isTitle: true)
-        collect(request.description, fieldWeight: 1, isTitle: false)
+        let titleLength = collect(request.title, fieldWeight: parameters.draftTitleWeight, isTitle: true)
+        let descriptionLength = collect(request.description, fieldWeight: 1, isTitle: false)
         // The last word of an as-you-type title is unfinished; it is matched by prefix.
         let prefixWord = request.prefixLastWord && request.description.isEmpty ? lastWord : nil
 
         var groups: [QueryGroup] = order.map { word in
-            QueryGroup(word: word, weight: weights[word]!, variants: [])
+            QueryGroup(
+                word: word, weight: weights[word]!, variants: [], draftTitleFrequency: frequencies[word]!.title,
+                draftDescriptionFrequency: frequencies[word]!.description)
         }
         // Keep the most informative words of a long draft.
         if groups.count > parameters.maxQueryWords {
@@ -77,7 +92,20 @@ struct QueryPlanner {
             }
             groups[index].maxScore = best
         }
-        return groups.filter { !$0.variants.isEmpty }
+        // The draft scored against itself, as if it were indexed.
+        let p = parameters
+        let titleNorm = p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(titleLength) / averages.title)
+        let descriptionNorm = p.descriptionWeight
+            / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(descriptionLength) / averages.description)
+        var selfScore = 0.0
+        for group in groups {
+            let exact = group.variants.first { $0.kind == .exact }
+            let idf = inverseDocumentFrequency(exact?.documentFrequency ?? 1)
+            let weighted = group.draftTitleFrequency * titleNorm + group.draftDescriptionFrequency * descriptionNorm
+            guard weighted > 0 else { continue }
+            selfScore += Double(idf * group.weight * weighted / (p.k1 + weighted))
+        }
+        return QueryPlan(groups: groups.filter { !$0.variants.isEmpty }, selfScore: selfScore)
     }
 
     func inverseDocumentFrequency(_ df: Int) -> Float {
@@ -116,7 +144,11 @@ struct QueryPlanner {
             for term in delta.terms(withStem: stemBytes) { add(Array(delta.terms.bytes(of: term)), .stem, parameters.stemWeight) }
         }
         // Typos and prefixes.
-        let edits = parameters.typos.maxEdits(forLength: word.count)
+        // A word the index knows well is spelled right: expanding it to its neighbours only
+        // adds noise (and time).
+        let exactFrequency = byBytes[word]?.documentFrequency ?? 0
+        let knownWell = exactFrequency >= max(parameters.fuzzyFrequencyFloor, Int(parameters.fuzzyFrequencyShare * Float(documentCount)))
+        let edits = knownWell ? 0 : parameters.typos.maxEdits(forLength: word.count)
         if edits > 0 || prefix {
             var candidates: [(bytes: [UInt8], distance: Int, isPrefix: Bool, df: Int)] = []
             let matcher = FuzzyMatcher(word: word, maxEdits: edits, prefix: prefix)
@@ -126,10 +158,15 @@ struct QueryPlanner {
                     candidates.append((Array(segment.term(match.term)), match.distance, match.isPrefix, segment.documentFrequency(match.term)))
                 }
             }
-            let deltaTerms = DeltaTermList(index: delta)
-            for match in matcher.matches(in: deltaTerms, limit: cap) {
-                let term = delta.sortedTerms[match.term]
-                candidates.append((Array(delta.terms.bytes(of: term)), match.distance, match.isPrefix, delta.documentFrequency(term)))
+            delta.sortedTermBytes.withUnsafeBufferPointer { bytes in
+                delta.sortedTermStarts.withUnsafeBufferPointer { starts in
+                    guard let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1) else { return }
+                    let list = DeltaTermList(bytes: base, starts: starts.baseAddress!, termCount: delta.sortedTerms.count)
+                    for match in matcher.matches(in: list, limit: cap) {
+                        let term = delta.sortedTerms[match.term]
+                        candidates.append((Array(list.term(match.term)), match.distance, match.isPrefix, delta.documentFrequency(term)))
+                    }
+                }
             }
             // The closest first, then the most frequent.
             candidates.sort { ($0.distance, -$0.df) < ($1.distance, -$1.df) }
@@ -173,17 +210,17 @@ struct QueryPlanner {
     }
 }
 
-/// The delta's terms in bytewise order, for fuzzy matching.
+/// The delta's terms in bytewise order, for fuzzy matching: a view of its contiguous sorted
+/// term bytes, valid while the delta is not modified (searches hold the index's read lock).
 struct DeltaTermList: SortedTermList {
-    let index: MemoryIndex
+    let bytes: UnsafePointer<UInt8>
+    let starts: UnsafePointer<UInt32>
+    let termCount: Int
 
-    var termCount: Int { index.sortedTerms.count }
-
+    @inline(__always)
     func term(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let id = Int(index.sortedTerms[i])
-        let start = Int(index.terms.starts[id])
-        let end = Int(index.terms.starts[id + 1])
-        return index.terms.arena.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[start..<end]) }
+        let start = Int(starts[i])
+        return UnsafeBufferPointer(start: bytes + start, count: Int(starts[i + 1]) - start)
     }
 }
 

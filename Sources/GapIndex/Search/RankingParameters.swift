@@ -11,7 +11,7 @@ public struct RankingParameters: Sendable, Hashable {
     public var descriptionLengthNormalization: Float = 0.75
 
     /// Weight of a word of the draft's title relative to a word of its description.
-    public var draftTitleWeight: Float = 1.5
+    public var draftTitleWeight: Float = 3.5
 
     /// What a variant of a query word is worth relative to the word itself: a word with the
     /// same stem (`searches` for `searching`), one or two typos, or a term the last word of
@@ -23,6 +23,10 @@ public struct RankingParameters: Sendable, Hashable {
 
     /// Typo tolerance by word length.
     public var typos = TypoTolerance()
+    /// Typo variants are only looked for when a query word occurs in fewer than
+    /// max(floor, share × documents) gaps: a word the index knows well is spelled right.
+    public var fuzzyFrequencyFloor = 5
+    public var fuzzyFrequencyShare: Float = 0.001
     /// At most this many fuzzy variants per query word (the closest, then the most frequent).
     public var maxFuzzyExpansions = 12
     /// At most this many prefix completions for the last word of an as-you-type query.
@@ -31,10 +35,10 @@ public struct RankingParameters: Sendable, Hashable {
     public var maxQueryWords = 48
 
     /// Scores of a gap in the draft's category are multiplied by 1 + this.
-    public var sameCategoryBoost: Float = 0.0
+    public var sameCategoryBoost: Float = 0.3
     /// Scores are multiplied by 1 + recencyBoost · 2^(−age / recencyHalfLifeDays): recent
     /// gaps are likelier to be asked for again.
-    public var recencyBoost: Float = 0.0
+    public var recencyBoost: Float = 0.5
     public var recencyHalfLifeDays: Float = 90
 
     public init() {}

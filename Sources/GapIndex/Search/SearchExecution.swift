@@ -51,7 +51,8 @@ struct SearchExecution {
         }
         let planner = QueryPlanner(
             analyzer: analyzer, parameters: parameters, segments: segments, delta: delta, documentCount: liveDocuments)
-        let groups = planner.plan(request)
+        let plan = planner.plan(request, averages: LiveIndex.averages(segments, delta))
+        let groups = plan.groups
         guard !groups.isEmpty, request.limit > 0 else { return [] }
         scratch.prepare(slots: totalSlots)
         for group in groups { accumulate(group, bases: bases) }
@@ -61,9 +62,7 @@ struct SearchExecution {
         scratch.scores.withUnsafeMutableBufferPointer { scores in
             for slot in touched { scores[Int(slot)] = 0 }
         }
-        let saturation = Double(parameters.titleWeight + parameters.descriptionWeight)
-            / Double(parameters.k1 + parameters.titleWeight + parameters.descriptionWeight)
-        let reference = groups.reduce(0.0) { $0 + Double($1.maxScore) } * saturation
+        let reference = plan.selfScore
         var hits = top.map { explain($0, groups: groups, request: request, bases: bases, reference: reference) }
         hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         return hits

@@ -61,8 +61,8 @@ public struct SearchHit: Sendable, Hashable {
     public let id: UInt64
     /// The ranking score: the sum of ``explanation``'s contributions.
     public let score: Double
-    /// The score relative to what a gap matching every word of the draft would typically
-    /// get, from 0 to 1.
+    /// The text score relative to the score a gap with exactly the draft's text would get
+    /// (priors left out), capped at 1: how much of the draft the gap matches.
     public let confidence: Double
     /// Why it matched (when asked for): one entry per matched query word and field, plus
     /// priors; the contributions add up to ``score``.

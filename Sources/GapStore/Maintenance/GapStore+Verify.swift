@@ -1,3 +1,4 @@
+internal import GapIndex
 internal import LMDB
 
 /// What ``GapStore/verify()`` found.
@@ -52,16 +53,52 @@ extension GapStore {
                 if expected.gaps[gap] == nil { problems.append("history of \(gap), which does not exist") }
                 return .proceed
             }
+            try verifySearchIndex(expected.gaps, txn, &problems)
             return VerificationReport(gapsChecked: expected.gaps.count, submissionsChecked: expected.submissions, problems: problems)
         }
     }
 
-    /// Rebuilds every secondary index from the records in one transaction (after damage, or
-    /// after `verify` found drift). Records themselves are not changed.
+    /// Checks that the search index (persisted segments, with later ones superseding earlier
+    /// ones, plus the changes since) holds the current version of every gap and nothing else.
+    private func verifySearchIndex(_ gaps: [GapID: GapRecord], _ txn: borrowing Transaction, _ problems: inout [String]) throws {
+        if let database = schema.search {
+            for key in [SegmentKey.base, SegmentKey.tail] {
+                try txn.withValue(forKey: key, in: database) { bytes in
+                    do { _ = try Segment(bytes: bytes) } catch { problems.append("search index segment \(key) is damaged (\(error)); run `gapsearch reindex`") }
+                }
+            }
+        }
+        let segments = try loadSegments(txn)
+        try synchronizeIndex(segments, txn)
+        var indexed: [UInt64: UInt64] = [:]
+        for segment in segments { for document in segment.documents() { indexed[document.id] = document.contentHash } }
+        for document in searchIndex.deltaDocuments() { indexed[document.id] = document.contentHash }
+        var missing = 0
+        var stale = 0
+        for (id, gap) in gaps {
+            guard let hash = indexed.removeValue(forKey: id.number) else {
+                missing += 1
+                continue
+            }
+            if hash != indexDocument(gap).contentHash { stale += 1 }
+        }
+        if missing > 0 { problems.append("search index: \(missing) gaps missing; run `gapsearch reindex`") }
+        if stale > 0 { problems.append("search index: \(stale) gaps indexed in an outdated version; run `gapsearch reindex`") }
+        if !indexed.isEmpty { problems.append("search index: \(indexed.count) entries for gaps that do not exist; run `gapsearch reindex`") }
+    }
+
+    /// Rebuilds every secondary index and the search index from the records (after damage,
+    /// or after `verify` found drift). Records themselves are not changed.
     ///
     /// - Returns: The number of gaps and submissions indexed.
     @discardableResult
     public func rebuildIndexes() throws(GapStoreError) -> (gaps: Int, submissions: Int) {
+        let counts = try rebuildSecondaryIndexes()
+        try rebuildSearchIndex()
+        return counts
+    }
+
+    private func rebuildSecondaryIndexes() throws(GapStoreError) -> (gaps: Int, submissions: Int) {
         do {
             return try env.write { txn in
                 var problems: [String] = []

@@ -80,6 +80,7 @@ extension GapStore {
     ///   commit.
     public func batch<R>(_ body: (borrowing GapWriter) throws -> R) throws -> R {
         let now = clock().millis
+        defer { afterWrite() }
         do {
             return try env.write { txn in
                 try withUnsafePointer(to: txn) { pointer in
@@ -97,6 +98,7 @@ extension GapStore {
     /// Runs one operation in a transaction of its own.
     func writeOne<R>(_ body: (borrowing GapWriter) throws(GapStoreError) -> R) throws(GapStoreError) -> R {
         let now = clock().millis
+        defer { afterWrite() }
         do {
             return try env.write { txn in
                 try withUnsafePointer(to: txn) { pointer in
@@ -113,6 +115,12 @@ extension GapStore {
         } catch {
             throw GapStoreError(.storage, "committing: \(error)")
         }
+    }
+
+    /// Keeps the persisted search index fresh. A failure here loses nothing: searches apply
+    /// the changes the segments lack, and the next write tries again.
+    private func afterWrite() {
+        if options.maintainsIndexAutomatically { try? maintainSearchIndex() }
     }
 
     // Each write operation in a transaction of its own; see GapWriter for the documentation.

@@ -22,6 +22,7 @@ internal import LMDB
 /// | `opportunities-by-account` | account id · 0 · close ms (8) · change seq (8) | opportunity id |
 /// | `history` | gap (8) · change seq (8) · index (2) | history record |
 /// | `changes` | change seq (8) | change record |
+/// | `search` | `base`, `tail` | search index segments (GapIndex format), read in place |
 ///
 /// Secondary indexes hold every gap, merged ones included; `submissions-by-gap` files a
 /// submission under the gap it was filed against (merges are resolved when reading).
@@ -45,8 +46,10 @@ struct Schema: Sendable {
     let opportunitiesByAccount: Database
     let history: Database
     let changes: Database
+    /// Search index segments; absent only in a read-only store written before they existed.
+    let search: Database?
 
-    static let databaseCount = 16
+    static let databaseCount = 17
 
     init(_ env: Environment) throws(LMDBError) {
         meta = try env.openDatabase(named: "meta")
@@ -65,6 +68,11 @@ struct Schema: Sendable {
         opportunitiesByAccount = try env.openDatabase(named: "opportunities-by-account")
         history = try env.openDatabase(named: "history")
         changes = try env.openDatabase(named: "changes")
+        do {
+            search = try env.openDatabase(named: "search")
+        } catch LMDBError.notFound where env.isReadOnly {
+            search = nil
+        }
     }
 
     /// Every secondary index, for rebuilding and verification.

@@ -49,8 +49,21 @@ struct Demo: ParsableCommand {
                  item.gap.status.name, truncate(item.gap.title, 52), bar(Double(item.impact.revenueAtStake), of: maximum, width: 12)]
             },
             rightAligned: [1, 2]))
+        // The main job: someone is about to file a request that already exists.
+        var corpusGenerator = CorpusGenerator(seed: seed, fillerRate: 0)
+        let corpus = corpusGenerator.generate(gaps)
+        if let draft = QueryGenerator.paraphrases(of: corpus, count: 1, seed: seed &+ 7).first {
+            print("\n" + Style.bold("Before filing a new gap, check for duplicates:"))
+            print("  gapsearch check \"\(draft.title)\"")
+            let candidates = try gapStore.findDuplicates(DuplicateQuery(title: draft.title, limit: 3, explain: true))
+            printCandidates(candidates, currency: gapStore.currency, explain: false)
+            if let best = candidates.first {
+                print(Style.dim("  Why \(best.gap.id): ") + best.explanation.prefix(4).map(describe).joined(separator: "; "))
+            }
+        }
         print("\nNext:")
         print("  gapsearch gap show \(report.top.first?.gap.id.description ?? "GAP-000001") --store \(path)")
+        print("  gapsearch check \"saml group sync\" --explain --store \(path)")
         print("  gapsearch report --store \(path)")
         print("  gapsearch gap list --team Identity --sort customers --store \(path)")
     }

@@ -24,7 +24,9 @@ struct Eval: ParsableCommand {
         name: .customLong("set"),
         help: ArgumentHelp("Override a ranking parameter (name=value; see RankingParameters).", valueName: "name=value"))
     var overrides: [String] = []
-    @Flag(help: "Disable stemming variants, typo variants or both (for ablations).") var ablation: [Ablation] = []
+    @Flag(help: "Disable an ingredient of ranking (for ablations).") var ablation: [Ablation] = []
+    @Option(help: "Also search every N-th record that duplicates nothing, and report the likely-duplicate threshold's precision and recall.")
+    var calibrate = 0
     @OptionGroup var output: OutputOptions
 
     enum Ablation: String, EnumerableFlag {
@@ -42,6 +44,7 @@ struct Eval: ParsableCommand {
             stopWords: ablation.contains(.noStopWords) ? .none : .english)
         var evaluation = DuplicateEvaluation(analyzer: analyzer, parameters: parameters)
         evaluation.sameCategoryOnly = sameCategory
+        evaluation.negativeSampling = calibrate
         let clock = ContinuousClock()
         let origin = clock.now
         let result = evaluation.run(records) {
@@ -68,6 +71,16 @@ struct Eval: ParsableCommand {
             },
             rightAligned: [1, 2, 3, 4, 5]))
         print(String(format: "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f", percentile(0.5), percentile(0.9), percentile(0.99), percentile(1)))
+        if calibrate > 0 {
+            print("\nLikely-duplicate verdict on the top hit (\(result.negativeConfidence.count) non-duplicate queries, weighted to balance):")
+            print(renderTable(
+                header: ["THRESHOLD", "PRECISION", "RECALL", "F1"],
+                rows: stride(from: 0.2, through: 0.9, by: 0.05).map { threshold in
+                    let v = result.verdict(at: threshold)
+                    return [String(format: "%.2f", threshold), String(format: "%.3f", v.precision), String(format: "%.3f", v.recall), String(format: "%.3f", v.f1)]
+                },
+                rightAligned: [0, 1, 2, 3]))
+        }
     }
 
     /// Reads the JSON-lines dataset; products become category codes in order of appearance.

@@ -18,6 +18,9 @@ extension GapCommand {
                 Examples:
                   gapsearch gap create "Search archived repositories" --category "Code search" --team Search
                   gapsearch gap create "SCIM group sync" --description-file notes.md --category Authentication --subcategory SCIM
+
+                It runs `gapsearch check` first and refuses (exit code 2) when a likely duplicate
+                exists; --force creates it anyway and records that in its history.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -32,6 +35,7 @@ extension GapCommand {
         @Option(help: "The owning team.") var team: String?
         @Option(help: ArgumentHelp("The GitHub issue tracking it.", valueName: "url")) var link: String?
         @Option(help: ArgumentHelp("Initial status.", valueName: "status"), transform: statusArgument) var status: GapStatus = .open
+        @Flag(help: "Create it even if a likely duplicate exists (recorded in its history).") var force = false
 
         func validate() throws {
             if description != nil && descriptionFile != nil {
@@ -41,10 +45,20 @@ extension GapCommand {
 
         func run() throws {
             let text = try descriptionFile.map(readText(path:)) ?? description ?? ""
-            let created = try store.open().createGap(
+            let gapStore = try store.open()
+            // Search before you create: refuse a likely duplicate unless forced.
+            let candidates = try gapStore.findDuplicates(DuplicateQuery(title: title, description: text, limit: 5, category: category))
+            let duplicate = candidates.first.flatMap { $0.isLikelyDuplicate ? $0 : nil }
+            if let duplicate, !force {
+                printError("A likely duplicate exists: \(duplicate.gap.id) \"\(duplicate.gap.title)\" (\(Int(duplicate.confidence * 100))% confidence).")
+                printError("Add a submission to it (gapsearch submit \(duplicate.gap.id) …), or create anyway with --force.")
+                if !output.json { printCandidates(candidates, currency: gapStore.currency, explain: false) }
+                throw ExitCode(2)
+            }
+            let created = try gapStore.createGap(
                 GapDraft(title: title, description: text, category: category, subcategory: subcategory, team: team,
                          status: status, externalLink: link),
-                by: actor.name)
+                by: actor.name, forced: duplicate != nil)
             for warning in created.warnings { printError(Style.yellow("warning: ") + warning.message) }
             if output.json {
                 try printJSON(CreatedJSON(gap: GapJSON(created.gap), warnings: created.warnings.map { WarningJSON(kind: $0.kind.rawValue, message: $0.message, evidence: $0.evidence) }))

@@ -1,0 +1,164 @@
+internal import GapIndex
+internal import LMDB
+
+/// Keys of the `search` database.
+enum SegmentKey {
+    /// Every gap as of the base's sequence.
+    static let base = "base"
+    /// The gaps changed between the base's sequence and the tail's.
+    static let tail = "tail"
+}
+
+extension GapStore {
+    /// What the search index stores about a gap.
+    func indexDocument(_ gap: GapRecord) -> IndexDocument {
+        IndexDocument(
+            id: gap.id.number, title: gap.title, description: gap.description,
+            attributes: DocumentAttributes(
+                status: gap.status.storageCode, category: gap.categoryID, team: gap.team.map(teamHash) ?? 0,
+                merged: gap.mergedInto != nil, createdAt: gap.createdAt))
+    }
+
+    /// The persisted segments in use: the base, then the tail. A segment written by another
+    /// analyzer version is ignored (the delta covers its gaps until the next rebuild).
+    func loadSegments(_ txn: borrowing Transaction) throws -> [Segment] {
+        guard let database = schema.search else { return [] }
+        var segments: [Segment] = []
+        for key in [SegmentKey.base, SegmentKey.tail] {
+            let segment: Segment? = try txn.withValue(forKey: key, in: database) { bytes in
+                do {
+                    let segment = try searchIndex.openSegment(bytes)
+                    return segment.analyzerFingerprint == searchIndex.analyzer.fingerprint ? segment : nil
+                } catch {
+                    return nil  // damaged: `verify` reports it, the next rebuild replaces it
+                }
+            } ?? nil
+            guard let segment else {
+                if key == SegmentKey.base { return [] }  // a tail without its base means nothing
+                continue
+            }
+            segments.append(segment)
+        }
+        return segments
+    }
+
+    /// The gaps touched by changes after `sequence`.
+    func gapsChanged(after sequence: UInt64, _ txn: borrowing Transaction) throws -> Set<GapID> {
+        var gaps = Set<GapID>()
+        try txn.scan(schema.changes, range: KeyRange(from: Keys.change(sequence + 1))) { _, value in
+            gaps.formUnion(try RecordCodec.decodeChange(value).gaps)
+            return .proceed
+        }
+        return gaps
+    }
+
+    /// Brings the in-memory part of the search index up to the last committed change: the
+    /// documents changed since the persisted segments go into its delta.
+    func synchronizeIndex(_ segments: [Segment], _ txn: borrowing Transaction) throws {
+        let last = try schema.readCounter(MetaKey.nextChange, txn)
+        let current = searchIndex.isCurrent(segments: segments)
+        if current && searchIndex.appliedSequence >= last { return }
+        let from = current ? searchIndex.appliedSequence : (segments.last?.sequence ?? 0)
+        var documents: [IndexDocument] = []
+        if from == 0 && segments.isEmpty {
+            try txn.scan(schema.gaps) { _, value in
+                documents.append(indexDocument(try RecordCodec.decodeGap(value)))
+                return .proceed
+            }
+        } else {
+            for id in try gapsChanged(after: from, txn).sorted() {
+                if let gap = try schema.loadGap(id, txn) { documents.append(indexDocument(gap)) }
+            }
+        }
+        searchIndex.update(segments: segments, documents: documents, through: last)
+    }
+
+    /// Rebuilds persisted segments when enough has changed since they were written: the tail
+    /// after ``Options/tailRebuildChanges`` changes, the base once the tail holds more than an
+    /// eighth of all gaps (and at least ``Options/baseRebuildMinimum``). Segments are built
+    /// from a read snapshot, so other writers are not held up meanwhile; the write that stores
+    /// them is skipped if another process stored newer ones first.
+    ///
+    /// Runs after every write when ``Options/maintainsIndexAutomatically`` is set (the
+    /// default); services can instead call it from a background task.
+    public func maintainSearchIndex() throws(GapStoreError) {
+        guard schema.search != nil, !env.isReadOnly else { return }
+        let plan: (key: String, bytes: [UInt8], sequence: UInt64)? = try read("planning a search index rebuild") { txn in
+            let segments = try loadSegments(txn)
+            let last = try schema.readCounter(MetaKey.nextChange, txn)
+            let gapCount = try txn.statistics(of: schema.gaps).entries
+            guard let base = segments.first else {
+                // No usable base: build it when there is anything to index.
+                guard gapCount > 0 else { return nil }
+                return (SegmentKey.base, try buildSegment(of: nil, through: last, txn), last)
+            }
+            let newest = segments.last!.sequence
+            guard last >= newest + options.tailRebuildChanges else { return nil }
+            let changed = try gapsChanged(after: base.sequence, txn)
+            if changed.count > max(options.baseRebuildMinimum, gapCount / 8) {
+                return (SegmentKey.base, try buildSegment(of: nil, through: last, txn), last)
+            }
+            return (SegmentKey.tail, try buildSegment(of: changed, through: last, txn), last)
+        }
+        guard let plan, let database = schema.search else { return }
+        do {
+            try env.write { txn in
+                // Another process may have stored newer segments meanwhile.
+                let current = try loadSegments(txn)
+                if plan.key == SegmentKey.tail {
+                    guard current.count >= 1, (current.last?.sequence ?? 0) < plan.sequence else { return }
+                } else if let base = current.first, base.sequence >= plan.sequence {
+                    return
+                }
+                try txn.put(plan.bytes, forKey: plan.key, in: database)
+                if plan.key == SegmentKey.base { try txn.delete(SegmentKey.tail, in: database) }
+            }
+        } catch let error as LMDBError {
+            throw GapStoreError(storage: error, while: "storing the search index")
+        } catch {
+            throw GapStoreError(.storage, "storing the search index: \(error)")
+        }
+    }
+
+    /// Rebuilds the base segment from every gap now, dropping the tail.
+    func rebuildSearchIndex() throws(GapStoreError) {
+        guard let database = schema.search, !env.isReadOnly else { return }
+        do {
+            try env.write { txn in
+                let last = try schema.readCounter(MetaKey.nextChange, txn)
+                let bytes = try buildSegment(of: nil, through: last, txn)
+                try txn.put(bytes, forKey: SegmentKey.base, in: database)
+                try txn.delete(SegmentKey.tail, in: database)
+            }
+        } catch let error as GapStoreError {
+            throw error
+        } catch let error as LMDBError {
+            throw GapStoreError(storage: error, while: "rebuilding the search index")
+        } catch {
+            throw GapStoreError(.storage, "rebuilding the search index: \(error)")
+        }
+    }
+
+    /// Builds a segment of the given gaps (all when `nil`), in id order.
+    private func buildSegment(of gaps: Set<GapID>?, through sequence: UInt64, _ txn: borrowing Transaction) throws -> [UInt8] {
+        var documents: [IndexDocument] = []
+        if let gaps {
+            for id in gaps.sorted() {
+                if let gap = try schema.loadGap(id, txn) { documents.append(indexDocument(gap)) }
+            }
+        } else {
+            try txn.scan(schema.gaps) { _, value in
+                documents.append(indexDocument(try RecordCodec.decodeGap(value)))
+                return .proceed
+            }
+        }
+        return SegmentBuilder.build(documents, analyzer: searchIndex.analyzer, sequence: sequence)
+    }
+}
+
+/// Teams are matched case-insensitively: the index keeps a hash of the lowercased name.
+func teamHash(_ team: String) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in team.trimmingWhitespace().lowercased().utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return hash == 0 ? 1 : hash
+}

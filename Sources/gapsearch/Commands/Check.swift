@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import GapIndex
+import GapStore
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search for existing gaps that already cover a draft (run it before creating one).",
+        discussion: """
+            Typo-tolerant and stem-aware; ranks by how well the title and description match,
+            preferring recent gaps and the draft's category. Exit code 2 when the best
+            candidate is a likely duplicate (confidence ≥ \(GapStore.likelyDuplicateConfidence)), 0 otherwise.
+
+            Examples:
+              gapsearch check "SAML group sync with Okta"
+              gapsearch check "Export audit logs to S3" --description-file draft.md --explain
+              gapsearch check "Batch changes for GitLab" --status open --status in-review --json
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The draft's title.") var title: String
+    @Option(help: "The draft's description.") var description: String?
+    @Option(help: ArgumentHelp("Read the description from a file ('-' for standard input).", valueName: "file"))
+    var descriptionFile: String?
+    @Option(help: "How many candidates to show.") var limit = 5
+    @Option(help: "Only gaps in this status (repeatable).", transform: statusArgument) var status: [GapStatus] = []
+    @Option(help: "Only gaps in this category (repeatable).") var category: [String] = []
+    @Option(help: "Only gaps of this team (repeatable).") var team: [String] = []
+    @Option(help: "The draft's own category (ranks gaps in it a little higher).") var draftCategory: String?
+    @Flag(help: "Show why each candidate matched.") var explain = false
+
+    func validate() throws {
+        if description != nil && descriptionFile != nil { throw ValidationError("give --description or --description-file, not both") }
+    }
+
+    func run() throws {
+        let text = try descriptionFile.map(readText(path:)) ?? description ?? ""
+        let gapStore = try store.openForReading()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let candidates = try gapStore.findDuplicates(DuplicateQuery(
+            title: title, description: text, limit: limit, statuses: Set(status), categories: category, teams: team,
+            category: draftCategory, explain: explain || output.json))
+        let elapsed = clock.now - started
+        let likely = candidates.first?.isLikelyDuplicate ?? false
+        if output.json {
+            try printJSON(CheckJSON(
+                likelyDuplicate: likely, threshold: GapStore.likelyDuplicateConfidence,
+                candidates: candidates.map { CandidateJSON($0, currency: gapStore.currency) }))
+        } else {
+            printCandidates(candidates, currency: gapStore.currency, explain: explain)
+            let took = elapsed.formatted(.units(allowed: [.milliseconds, .microseconds], width: .abbreviated, fractionalPart: .show(length: 1)))
+            if likely {
+                print("\n" + Style.yellow("Likely duplicate: \(candidates[0].gap.id).") + " Add a submission to it instead: gapsearch submit \(candidates[0].gap.id) …" + Style.dim("  (\(took))"))
+            } else {
+                print(Style.dim("\nNo likely duplicate (\(took)). Create it with: gapsearch gap create \"…\""))
+            }
+        }
+        if likely { throw ExitCode(2) }
+    }
+}
+
+struct Suggest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "As-you-type suggestions for a partial title.",
+        discussion: """
+            The last word may be unfinished: it matches every word it begins (with typos
+            allowed from five letters).
+
+            Examples:
+              gapsearch suggest "saml gro"
+              gapsearch suggest "audit log exp" --json
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The partial title.") var title: String
+    @Option(help: "How many suggestions.") var limit = 8
+
+    func run() throws {
+        let gapStore = try store.openForReading()
+        let candidates = try gapStore.findDuplicates(DuplicateQuery(title: title, limit: limit, asYouType: true))
+        if output.json {
+            try printJSON(candidates.map { ["id": $0.gap.id.description, "title": $0.gap.title, "status": $0.gap.status.name] })
+        } else {
+            for candidate in candidates { print("\(candidate.gap.id)  \(candidate.gap.title)") }
+        }
+    }
+}
+
+/// Prints ranked candidates as a table, with explanations when asked.
+func printCandidates(_ candidates: [DuplicateCandidate], currency: String, explain: Bool) {
+    guard !candidates.isEmpty else {
+        print("No existing gap matches.")
+        return
+    }
+    print(renderTable(
+        header: ["ID", "CONFIDENCE", "STATUS", "CUSTOMERS", "AT STAKE", "TITLE"],
+        rows: candidates.map { c in
+            [c.gap.id.description, String(format: "%3.0f%%", c.confidence * 100) + (c.isLikelyDuplicate ? " ●" : "  "),
+             c.gap.status.name, String(c.impact.customers), formatMoney(c.impact.revenueAtStake, currency: currency), truncate(c.gap.title, 60)]
+        },
+        rightAligned: [3, 4]))
+    guard explain else { return }
+    for candidate in candidates {
+        print("\n" + Style.bold("\(candidate.gap.id)") + String(format: "  score %.3f", candidate.score))
+        for part in candidate.explanation {
+            print("  " + describe(part))
+        }
+    }
+}
+
+/// One line of an explanation.
+func describe(_ part: MatchContribution) -> String {
+    let value = String(format: "%+.3f", part.contribution)
+    switch part.source {
+    case let .term(word, term, kind, field):
+        let how = word == term ? "\(kind)" : "\(kind) → \(term)"
+        return "\(value)  \(word) (\(how)) in \(field)"
+    case .sameCategory: return "\(value)  same category"
+    case .recency: return "\(value)  recently created"
+    }
+}
+
+struct CheckJSON: Codable {
+    var likelyDuplicate: Bool
+    var threshold: Double
+    var candidates: [CandidateJSON]
+}
+
+struct CandidateJSON: Codable {
+    struct Part: Codable {
+        var kind: String
+        var queryWord: String?
+        var term: String?
+        var match: String?
+        var field: String?
+        var contribution: Double
+    }
+
+    var gap: GapJSON
+    var impact: ImpactJSON
+    var score: Double
+    var confidence: Double
+    var likelyDuplicate: Bool
+    var explanation: [Part]
+
+    init(_ candidate: DuplicateCandidate, currency: String) {
+        gap = GapJSON(candidate.gap)
+        impact = ImpactJSON(candidate.impact, currency: currency)
+        score = candidate.score
+        confidence = candidate.confidence
+        likelyDuplicate = candidate.isLikelyDuplicate
+        explanation = candidate.explanation.map { part in
+            switch part.source {
+            case let .term(word, term, kind, field):
+                Part(kind: "term", queryWord: word, term: term, match: kind.description, field: field.description, contribution: part.contribution)
+            case .sameCategory: Part(kind: "same-category", contribution: part.contribution)
+            case .recency: Part(kind: "recency", contribution: part.contribution)
+            }
+        }
+    }
+}
