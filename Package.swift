@@ -69,6 +69,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Measures GapIndex on a gapcorpus corpus and query set (Tools/README.md).
+        .executableTarget(
+            name: "gapbench",
+            dependencies: ["GapIndex", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/gapbench",
+            swiftSettings: strictSettings
+        ),
+
         // Deterministic synthetic product-gap corpora and query sets (demo, benchmarks, tools).
         .target(
             name: "GapCorpus",

@@ -26,7 +26,7 @@ public struct Analyzer: Sendable {
     public let stopWords: StopWords
 
     /// Bumped whenever the analysis rules change, so stored segments are rebuilt.
-    static let rulesVersion: UInt64 = 1
+    static let rulesVersion: UInt64 = 2
 
     /// Identifies the analysis: segments built with another fingerprint must be rebuilt.
     public let fingerprint: UInt64
@@ -199,8 +199,9 @@ public struct Analyzer: Sendable {
             if Folding.isWordScalar(scalar) {
                 let before = scratch.word.count
                 Folding.appendFolded(scalar, to: &scratch.word)
-                let isUpper = scalar.properties.isUppercase
-                for _ in before..<scratch.word.count { classes.append(isUpper ? .upper : .other) }
+                // One class for every byte of a non-ASCII letter: a part boundary never falls
+                // inside a scalar (or inside a folding such as Æ → ae).
+                for _ in before..<scratch.word.count { classes.append(.other) }
             } else {
                 flush()
             }
@@ -222,7 +223,7 @@ public struct Analyzer: Sendable {
         let previous = classes[i - 1]
         let current = classes[i]
         switch (previous, current) {
-        case (.lower, .upper), (.other, .upper): return true
+        case (.lower, .upper): return true
         case (.upper, .upper): return i + 1 < classes.count && classes[i + 1] == .lower
         case (.digit, .lower), (.digit, .upper), (.lower, .digit), (.upper, .digit), (.other, .digit), (.digit, .other):
             return true

@@ -23,7 +23,9 @@ public struct Synonyms: Sendable {
     /// Groups of synonyms; the first member of each is its canonical term and should be a
     /// single word.
     public init(_ groups: [[String]]) {
-        let plain = Analyzer(synonyms: .none, stopWords: .none)
+        // Members are read as documents are, so stop words inside a phrase ("single sign
+        // on") drop out on both sides.
+        let plain = Analyzer(synonyms: .none, stopWords: .english)
         var canonical: [[UInt8]] = []
         var byLastWord: [[UInt8]: [Phrase]] = [:]
         var longest = 1
@@ -77,12 +79,8 @@ public struct Synonyms: Sendable {
         }
     }
 
-    /// Records a skipped word (a stop word), so that phrases do not match across it.
-    func noteSkippedWord(_ recent: inout [[UInt8]]) {
-        guard longest > 1 else { return }
-        recent.append([])
-        if recent.count > longest { recent.removeFirst() }
-    }
+    /// Stop words are skipped by phrases as they are by the analyzer: nothing to record.
+    func noteSkippedWord(_ recent: inout [[UInt8]]) {}
 
     /// Notes `word` as the latest word and emits the canonical term of every group one of
     /// whose members ends here.

@@ -88,39 +88,72 @@ struct FuzzyMatcher {
         let limit: Int
 
         /// Terms in `low..<high` share the first `depth` bytes (`path[0..<depth]`), whose
-        /// distance row is `rows[depth]`.
-        mutating func walk(low: Int, high: Int, depth: Int, budget: Int) {
+        /// distance row is `rows[depth]`. `bestPrefix` is the smallest distance between the
+        /// word and any prefix of the path so far (prefix mode).
+        mutating func walk(low: Int, high: Int, depth: Int, budget: Int, bestPrefix: Int = .max) {
             guard results.count < limit else { return }
             let row = depth * (m + 1)
-            // With a prefix match already within budget, every term below matches.
-            if prefix && rows[row + m] <= budget {
-                let distance = rows[row + m] + (maxEdits - budget)
+            let extra = maxEdits - budget  // the first-letter surcharge, if paid
+            var best = bestPrefix
+            var rowMinimum = Int.max
+            for i in 0...m { rowMinimum = min(rowMinimum, rows[row + i]) }
+            if prefix && depth == 0 && m <= budget {
+                // Deleting the whole word is within budget: the empty prefix matches all.
                 var i = low
                 while i < high && results.count < limit {
-                    results.append(FuzzyMatch(term: i, distance: distance, isPrefix: list.term(i).count != depth))
+                    results.append(FuzzyMatch(term: i, distance: m, isPrefix: list.term(i).count != 0))
                     i += 1
                 }
                 return
             }
+            if prefix {
+                best = min(best, rows[row + m])
+                // Deeper rows never go below this row's minimum: when the best prefix is
+                // already that good, every term below matches at that distance.
+                if best <= budget && best <= rowMinimum {
+                    var i = low
+                    while i < high && results.count < limit {
+                        results.append(FuzzyMatch(term: i, distance: best + extra, isPrefix: list.term(i).count != depth || best != rows[row + m]))
+                        i += 1
+                    }
+                    return
+                }
+            }
             var i = low
             // Terms equal to the path come first (a proper prefix sorts first).
-            while i < high && list.term(i).count == depth {
-                if rows[row + m] <= budget {
-                    results.append(FuzzyMatch(term: i, distance: rows[row + m] + (maxEdits - budget), isPrefix: false))
+            while i < high && list.term(i).count <= depth {
+                let distance = prefix ? best : rows[row + m]
+                if list.term(i).count == depth && distance <= budget {
+                    results.append(FuzzyMatch(term: i, distance: distance + extra, isPrefix: prefix && distance != rows[row + m]))
                 }
                 i += 1
             }
-            guard depth < m + budget else { return }
+            guard depth < m + budget || (prefix && best <= budget) else { return }
+            guard depth + 1 < rows.count / (m + 1) - 1 else {
+                // Deeper than any row kept: in prefix mode every term below matches.
+                if prefix && best <= budget {
+                    while i < high && results.count < limit {
+                        results.append(FuzzyMatch(term: i, distance: best + extra, isPrefix: true))
+                        i += 1
+                    }
+                }
+                return
+            }
             while i < high {
-                let byte = list.term(i)[depth]
+                let term = list.term(i)
+                guard depth < term.count else {
+                    i += 1  // out of order: only in a damaged dictionary
+                    continue
+                }
+                let byte = term[depth]
                 let end = firstIndex(after: byte, from: i + 1, to: high, depth: depth)
                 var childBudget = budget
                 if depth == 0 && byte != word[0] {
                     // A first-letter edit costs two.
                     childBudget -= 1
                 }
-                if childBudget >= 0 && step(byte, depth: depth) <= childBudget {
-                    walk(low: i, high: end, depth: depth + 1, budget: childBudget)
+                if childBudget >= 0 && (step(byte, depth: depth) <= childBudget || (prefix && best <= childBudget)) {
+                    walk(low: i, high: end, depth: depth + 1, budget: childBudget, bestPrefix: best)
                 }
                 i = end
             }
@@ -151,7 +184,10 @@ struct FuzzyMatcher {
             var high = to
             while low < high {
                 let mid = (low + high) / 2
-                if list.term(mid)[depth] <= byte { low = mid + 1 } else { high = mid }
+                let term = list.term(mid)
+                // A term too short here can only come from a damaged dictionary; treat it as
+                // sorting after, so the walk never reads past a term.
+                if depth < term.count && term[depth] <= byte { low = mid + 1 } else { high = mid }
             }
             return low
         }

@@ -94,6 +94,13 @@ public struct Segment: @unchecked Sendable {
         guard version == Self.formatVersion else { throw .unsupportedVersion(version) }
         self.base = base
         byteCount = bytes.count
+        // Counts larger than the bytes themselves are damage (and would overflow below).
+        for offset in [16, 24, 32, 40, 64, 72] where u64(offset) > UInt64(bytes.count) * 65_536 {
+            throw .sectionOutOfBounds("header field at \(offset)")
+        }
+        for offset in [16, 24, 32, 40] where u64(offset) > UInt64(bytes.count) {
+            throw .sectionOutOfBounds("count at \(offset)")
+        }
         documentCount = Int(u64(16))
         termCount = Int(u64(24))
         postingCount = Int(u64(32))
@@ -112,8 +119,10 @@ public struct Segment: @unchecked Sendable {
                             t * 4 * 2, t * 4, (g + 1) * 4, -1, (g + 1) * 4, -1, n * 8]
         var offsets: [Int] = []
         for (index, size) in sizes.enumerated() {
-            let offset = Int(u64(96 + index * 8))
-            guard offset >= Self.headerSize, offset % 8 == 0, offset <= bytes.count else {
+            let rawOffset = u64(96 + index * 8)
+            guard rawOffset <= UInt64(bytes.count) else { throw .sectionOutOfBounds("section \(index) offset") }
+            let offset = Int(rawOffset)
+            guard offset >= Self.headerSize, offset % 8 == 0 else {
                 throw .sectionOutOfBounds("section \(index) offset")
             }
             if size >= 0 { guard size <= bytes.count - offset else { throw .sectionOutOfBounds("section \(index)") } }
@@ -143,7 +152,7 @@ public struct Segment: @unchecked Sendable {
         stemBytes = pointer(18, UInt8.self)
         contentHashes = pointer(19, UInt64.self)
         // Variable-size sections: their extents come from the start tables.
-        guard termStarts[t] <= UInt32(bytes.count - offsets[9]) else { throw .sectionOutOfBounds("term bytes") }
+        guard UInt64(termStarts[t]) <= UInt64(bytes.count - offsets[9]) else { throw .sectionOutOfBounds("term bytes") }
         guard deepCheck else { return }
         guard postingStarts[t] == UInt32(p) else { throw .sectionOutOfBounds("postings") }
         guard Int(stemGroupStarts[g]) * 4 <= bytes.count - offsets[16] else { throw .sectionOutOfBounds("stem groups") }
@@ -157,6 +166,10 @@ public struct Segment: @unchecked Sendable {
         }
         for i in 0..<Int(stemGroupStarts[g]) where Int(stemGroupTerms[i]) >= t {
             throw .sectionOutOfBounds("stem group entry \(i)")
+        }
+        // Lookups and the fuzzy walk rely on strictly ascending terms.
+        for i in 1..<max(t, 1) where compareBytes(term(i - 1), term(i)) >= 0 {
+            throw .sectionOutOfBounds("terms out of order at \(i)")
         }
     }
 

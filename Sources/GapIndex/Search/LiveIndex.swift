@@ -36,8 +36,19 @@ public final class LiveIndex: @unchecked Sendable {
     /// The ranking parameters; changing them takes effect on the next search.
     public var parameters: RankingParameters {
         get { lock.withReadLock { parametersStorage } }
-        set { lock.withWriteLock { parametersStorage = newValue } }
+        set {
+            lock.withWriteLock {
+                parametersStorage = newValue
+                // Norms depend on the field weights and length normalisations.
+                for nonce in segmentStates.keys { segmentStates[nonce]!.recomputeNorms(newValue, averages: averagesStorage) }
+                deltaNorms = Norms(delta, newValue, averages: averagesStorage)
+            }
+        }
     }
+
+    /// The average field lengths every norm uses: the base segment's (the delta's when there
+    /// is no segment), so that a document scores the same wherever it is stored.
+    private var averagesStorage: (title: Float, description: Float) = (1, 1)
 
     /// The change sequence the index reflects (segments plus delta).
     public var appliedSequence: UInt64 { lock.withReadLock { appliedSequenceStorage } }
@@ -70,18 +81,20 @@ public final class LiveIndex: @unchecked Sendable {
         lock.withWriteLock {
             let nonces = segments.map(\.nonce)
             // Another thread may have brought the index further already.
-            if nonces == segmentNonces && sequence <= appliedSequenceStorage { return }
+            if nonces == segmentNonces && sequence < appliedSequenceStorage { return }
             if nonces != segmentNonces {
                 delta = MemoryIndex(analyzer: analyzer)
                 segmentNonces = nonces
+                if let base = segments.first { averagesStorage = Self.averages(of: base) }
                 var states: [UInt64: SegmentState] = [:]
                 for (index, segment) in segments.enumerated() {
-                    var state = segmentStates[segment.nonce] ?? SegmentState(segment, parametersStorage)
-                    state.dead = [Bool](repeating: false, count: segment.documentCount)
+                    var state = segmentStates[segment.nonce] ?? SegmentState(segment, parametersStorage, averages: averagesStorage)
+                    if state.averages != averagesStorage { state.recomputeNorms(parametersStorage, averages: averagesStorage) }
+                    state.reviveAll()
                     // Documents in a later segment supersede the same gap in earlier ones.
                     for later in segments[(index + 1)...] {
                         for slot in 0..<later.documentCount {
-                            if let old = segment.slot(ofID: later.ids[slot]) { state.dead[old] = true }
+                            if let old = segment.slot(ofID: later.ids[slot]) { state.markDead(old) }
                         }
                     }
                     states[segment.nonce] = state
@@ -91,11 +104,12 @@ public final class LiveIndex: @unchecked Sendable {
             for document in documents {
                 delta.add(document)
                 for segment in segments {
-                    if let slot = segment.slot(ofID: document.id) { segmentStates[segment.nonce]!.dead[slot] = true }
+                    if let slot = segment.slot(ofID: document.id) { segmentStates[segment.nonce]!.markDead(slot) }
                 }
             }
             delta.sortTerms()
-            deltaNorms = Norms(delta, parametersStorage, averages: Self.averages(segments, delta))
+            if segments.isEmpty { averagesStorage = Self.averages(of: delta) }
+            deltaNorms = Norms(delta, parametersStorage, averages: averagesStorage)
             appliedSequenceStorage = sequence
         }
     }
@@ -115,43 +129,63 @@ public final class LiveIndex: @unchecked Sendable {
             guard !states.contains(where: { $0 == nil }) else {
                 preconditionFailure("LiveIndex.search: segments differ from the last update")
             }
-            var scratch = scratchPool.take() ?? SearchScratch()
+            let scratch = scratchPool.take() ?? SearchScratch()
             defer { scratchPool.give(scratch) }
             var execution = SearchExecution(
                 analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states.map { $0! },
-                delta: delta, deltaNorms: deltaNorms, scratch: scratch)
-            let hits = execution.run(request)
-            scratch = execution.scratch
-            return hits
+                delta: delta, deltaNorms: deltaNorms, averages: averagesStorage, scratch: scratch)
+            return execution.run(request)
         }
     }
 
-    static func averages(_ segments: [Segment], _ delta: MemoryIndex) -> (title: Float, description: Float) {
-        var documents = delta.liveCount
-        var title = delta.totalTitleLength
-        var description = delta.totalDescriptionLength
-        for segment in segments {
-            documents += segment.documentCount
-            title += segment.totalTitleLength
-            description += segment.totalDescriptionLength
-        }
-        let n = Float(max(documents, 1))
-        return (max(Float(title) / n, 1), max(Float(description) / n, 1))
+    static func averages(of segment: Segment) -> (title: Float, description: Float) {
+        let n = Float(max(segment.documentCount, 1))
+        return (max(Float(segment.totalTitleLength) / n, 1), max(Float(segment.totalDescriptionLength) / n, 1))
     }
+
+    static func averages(of delta: MemoryIndex) -> (title: Float, description: Float) {
+        let n = Float(max(delta.liveCount, 1))
+        return (max(Float(delta.totalTitleLength) / n, 1), max(Float(delta.totalDescriptionLength) / n, 1))
+    }
+
+    /// The averages in use (for the planner's self-score).
+    var averages: (title: Float, description: Float) { averagesStorage }
 }
 
 /// What the index derives from a segment: length norms and superseded slots.
 struct SegmentState {
     var norms: Norms
-    var dead: [Bool]
+    /// Slots superseded by a later segment or the delta.
+    private(set) var dead: [Bool]
+    private(set) var deadCount = 0
+    var averages: (title: Float, description: Float)
 
-    init(_ segment: Segment, _ parameters: RankingParameters) {
-        let averages = (
-            title: max(Float(segment.totalTitleLength) / Float(max(segment.documentCount, 1)), 1),
-            description: max(Float(segment.totalDescriptionLength) / Float(max(segment.documentCount, 1)), 1)
-        )
-        norms = Norms(segment, parameters, averages: averages)
+    /// The segment's field lengths, kept to recompute norms when parameters change.
+    private let titleLengths: [UInt16]
+    private let descriptionLengths: [UInt16]
+
+    init(_ segment: Segment, _ parameters: RankingParameters, averages: (title: Float, description: Float)) {
+        self.averages = averages
+        titleLengths = Array(UnsafeBufferPointer(start: segment.titleLengths, count: segment.documentCount))
+        descriptionLengths = Array(UnsafeBufferPointer(start: segment.descriptionLengths, count: segment.documentCount))
+        norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
         dead = [Bool](repeating: false, count: segment.documentCount)
+    }
+
+    mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {
+        self.averages = averages
+        norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
+    }
+
+    mutating func markDead(_ slot: Int) {
+        guard !dead[slot] else { return }
+        dead[slot] = true
+        deadCount += 1
+    }
+
+    mutating func reviveAll() {
+        dead = [Bool](repeating: false, count: dead.count)
+        deadCount = 0
     }
 }
 
@@ -162,14 +196,13 @@ struct Norms {
 
     init() {}
 
-    init(_ segment: Segment, _ p: RankingParameters, averages: (title: Float, description: Float)) {
-        title = (0..<segment.documentCount).map { slot in
-            p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(segment.titleLengths[slot]) / averages.title)
+    init(titleLengths: [UInt16], descriptionLengths: [UInt16], _ p: RankingParameters, averages: (title: Float, description: Float)) {
+        title = titleLengths.map { length in
+            p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(length) / averages.title)
         }
-        description = (0..<segment.documentCount).map { slot in
+        description = descriptionLengths.map { length in
             p.descriptionWeight
-                / (1 - p.descriptionLengthNormalization
-                    + p.descriptionLengthNormalization * Float(segment.descriptionLengths[slot]) / averages.description)
+                / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(length) / averages.description)
         }
     }
 

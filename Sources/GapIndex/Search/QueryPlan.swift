@@ -108,10 +108,12 @@ struct QueryPlanner {
         return QueryPlan(groups: groups.filter { !$0.variants.isEmpty }, selfScore: selfScore)
     }
 
+    /// BM25's idf, always positive. Frequencies count superseded copies of edited gaps too
+    /// (until the next segment rebuild), so they are capped at the number of documents.
     func inverseDocumentFrequency(_ df: Int) -> Float {
         let n = Float(max(documentCount, 1))
-        let d = Float(df)
-        return log1pf((n - d + 0.5) / (d + 0.5))
+        let d = min(Float(df), n)
+        return max(log1pf((n - d + 0.5) / (d + 0.5)), 1e-6)
     }
 
     private func exactFrequency(_ word: [UInt8]) -> Int {

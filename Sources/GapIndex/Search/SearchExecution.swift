@@ -1,19 +1,50 @@
 /// Reusable buffers of one search, indexed by global slot (segments first, then the delta).
-struct SearchScratch {
-    /// Score accumulated over the query groups processed so far.
-    var scores: [Float] = []
+/// Raw memory, so the hot loops pay no bounds, uniqueness or exclusivity checks; a search
+/// owns its scratch exclusively (``ScratchPool``).
+final class SearchScratch: @unchecked Sendable {
+    // @unchecked Sendable: used by one search at a time, handed over through ScratchPool.
+    private(set) var capacity = 0
+    /// Score accumulated over the query groups processed so far (0 = untouched).
+    private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     /// Best variant score of the current group.
-    var best: [Float] = []
-    var touched: [UInt32] = []
-    var groupTouched: [UInt32] = []
+    private(set) var best = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    /// Slots with a non-zero score, and their count.
+    private(set) var touched = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    var touchedCount = 0
+    /// Slots with a non-zero `best`, and their count.
+    private(set) var groupTouched = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    var groupTouchedCount = 0
 
-    mutating func prepare(slots: Int) {
-        if scores.count < slots {
-            scores = [Float](repeating: 0, count: slots)
-            best = [Float](repeating: 0, count: slots)
+    deinit {
+        scores.deallocate()
+        best.deallocate()
+        touched.deallocate()
+        groupTouched.deallocate()
+    }
+
+    /// Makes room for `slots` slots, all scores zero.
+    func prepare(slots: Int) {
+        if capacity < slots {
+            scores.deallocate()
+            best.deallocate()
+            touched.deallocate()
+            groupTouched.deallocate()
+            capacity = max(slots, capacity * 2)
+            scores = .allocate(capacity: capacity)
+            scores.initialize(repeating: 0, count: capacity)
+            best = .allocate(capacity: capacity)
+            best.initialize(repeating: 0, count: capacity)
+            touched = .allocate(capacity: capacity)
+            groupTouched = .allocate(capacity: capacity)
         }
-        touched.removeAll(keepingCapacity: true)
-        groupTouched.removeAll(keepingCapacity: true)
+        touchedCount = 0
+        groupTouchedCount = 0
+    }
+
+    /// Zeroes the scores of touched slots for the next search.
+    func reset() {
+        for i in 0..<touchedCount { scores[Int(touched[i])] = 0 }
+        touchedCount = 0
     }
 }
 
@@ -28,6 +59,8 @@ struct SearchExecution {
     let states: [SegmentState]
     let delta: MemoryIndex
     let deltaNorms: Norms
+    /// The average field lengths all norms use.
+    let averages: (title: Float, description: Float)
     var scratch: SearchScratch
 
     /// Global slot of each segment's slot 0, and of the delta's.
@@ -47,95 +80,252 @@ struct SearchExecution {
         let totalSlots = bases.last! + delta.slotCount
         var liveDocuments = delta.liveCount
         for (segment, state) in zip(segments, states) {
-            liveDocuments += segment.documentCount - state.dead.reduce(0) { $0 + ($1 ? 1 : 0) }
+            liveDocuments += segment.documentCount - state.deadCount
         }
         let planner = QueryPlanner(
             analyzer: analyzer, parameters: parameters, segments: segments, delta: delta, documentCount: liveDocuments)
-        let plan = planner.plan(request, averages: LiveIndex.averages(segments, delta))
-        let groups = plan.groups
+        let plan = planner.plan(request, averages: averages)
+        // Most selective first: rare words have the highest bounds and the shortest lists.
+        var groups = plan.groups
+        for index in groups.indices { groups[index].maxScore = bound(groups[index]) }
+        groups.sort { $0.maxScore > $1.maxScore }
         guard !groups.isEmpty, request.limit > 0 else { return [] }
         scratch.prepare(slots: totalSlots)
-        for group in groups { accumulate(group, bases: bases) }
-        let top = select(request, bases: bases)
-        // Reset the accumulator for the next search.
-        let touched = scratch.touched
-        scratch.scores.withUnsafeMutableBufferPointer { scores in
-            for slot in touched { scores[Int(slot)] = 0 }
+        defer { scratch.reset() }
+
+        // What a document not yet seen could still reach, after each group.
+        var remaining = [Float](repeating: 0, count: groups.count + 1)
+        for index in stride(from: groups.count - 1, through: 0, by: -1) {
+            remaining[index] = remaining[index + 1] + groups[index].maxScore
         }
+        let maxPrior = maximumPriorFactor(request)
+        // Phase 1 accumulates every posting; once no unseen document can reach the k-th best
+        // seen so far, phase 2 only updates the surviving candidates, and stops as soon as
+        // the top k can no longer change (their exact scores come from `explain`).
+        var candidates: [UInt32]?
+        var priors: [Float] = []
+        var finished = false
+        for (index, group) in groups.enumerated() where !finished {
+            let rest = remaining[index + 1]
+            if candidates != nil {
+                accumulate(group, onlyAt: candidates!, bases: bases)
+                finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
+                continue
+            }
+            let maxSeen = accumulate(group, bases: bases)
+            guard rest * maxPrior < maxSeen * maxPrior, index + 1 < groups.count else { continue }
+            let top = select(request, bases: bases, from: nil)
+            guard top.count == request.limit, let kth = top.last?.score, rest * maxPrior < kth else { continue }
+            // The survivors: documents that pass the filter and can still reach the k-th best.
+            let scores = scratch.scores
+            var survivors: [(global: UInt32, prior: Float)] = []
+            for i in 0..<scratch.touchedCount {
+                let global = scratch.touched[i]
+                let score = scores[Int(global)]
+                guard (score + rest) * maxPrior >= kth, let document = attributes(ofGlobal: Int(global), bases: bases),
+                    request.filter.accepts(status: document.status, category: document.category, team: document.team, merged: document.merged)
+                else { continue }
+                let prior = priorFactor(document, request)
+                if (score + rest) * prior >= kth { survivors.append((global, prior)) }
+            }
+            survivors.sort { $0.global < $1.global }
+            candidates = survivors.map(\.global)
+            priors = survivors.map(\.prior)
+            finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
+        }
+        let top = select(request, bases: bases, from: candidates)
         let reference = plan.selfScore
         var hits = top.map { explain($0, groups: groups, request: request, bases: bases, reference: reference) }
         hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         return hits
     }
 
-    /// Adds each document's best variant score for `group` to its accumulated score.
-    private mutating func accumulate(_ group: QueryGroup, bases: [Int]) {
-        let k1 = parameters.k1
-        // Work on local arrays (moved out, so no copy) to keep exclusive access simple.
-        var bestArray: [Float] = []
-        var scoresArray: [Float] = []
-        var groupTouched: [UInt32] = []
-        var touched: [UInt32] = []
-        swap(&bestArray, &scratch.best)
-        swap(&scoresArray, &scratch.scores)
-        swap(&groupTouched, &scratch.groupTouched)
-        swap(&touched, &scratch.touched)
-        defer {
-            swap(&bestArray, &scratch.best)
-            swap(&scoresArray, &scratch.scores)
-            swap(&groupTouched, &scratch.groupTouched)
-            swap(&touched, &scratch.touched)
+    /// An upper bound of a group's contribution: its best variant's scale times the BM25
+    /// saturation at the highest weighted frequency any document can have for the variant
+    /// (from the segments' per-term maxima of frequency and minima of length; 1 for terms
+    /// in the delta, where the saturation itself bounds it).
+    private func bound(_ group: QueryGroup) -> Float {
+        var best: Float = 0
+        for variant in group.variants {
+            var saturation: Float = variant.deltaTerm == nil ? 0 : 1
+            for (index, segment) in segments.enumerated() where saturation < 1 {
+                let term = variant.segmentTerms[index]
+                guard term >= 0 else { continue }
+                let bounds = segment.termBounds + 4 * term
+                let p = parameters
+                let averages = states[index].averages
+                let titleFactor = p.titleWeight
+                    / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(bounds[2]) / averages.title)
+                let descriptionFactor = p.descriptionWeight
+                    / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(bounds[3]) / averages.description)
+                let weighted = Float(bounds[0]) * titleFactor + Float(bounds[1]) * descriptionFactor
+                saturation = max(saturation, weighted / (p.k1 + weighted))
+            }
+            best = max(best, variant.scale * saturation)
         }
-        bestArray.withUnsafeMutableBufferPointer { best in
-            for variant in group.variants {
-                let scale = variant.scale
-                for (index, segment) in segments.enumerated() {
-                    let term = variant.segmentTerms[index]
-                    guard term >= 0 else { continue }
-                    let start = Int(segment.postingStarts[term])
-                    let end = Int(segment.postingStarts[term + 1])
-                    let base = bases[index]
-                    let limit = segment.documentCount
-                    states[index].norms.title.withUnsafeBufferPointer { titleNorms in
-                        states[index].norms.description.withUnsafeBufferPointer { descriptionNorms in
-                            for j in start..<end {
-                                let slot = Int(segment.postingDocs[j])
-                                guard slot < limit else { continue }  // never in a well-formed segment
-                                let weighted = Float(segment.postingFrequencies[2 &* j]) * titleNorms[slot]
-                                    + Float(segment.postingFrequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                                let score = scale * weighted / (k1 + weighted)
-                                let global = base &+ slot
-                                if best[global] == 0 { groupTouched.append(UInt32(global)) }
-                                if score > best[global] { best[global] = score }
+        // Float rounding in the accumulation must never exceed the bound.
+        return best * 1.0001
+    }
+
+    private func maximumPriorFactor(_ request: SearchRequest) -> Float {
+        var factor: Float = 1
+        if request.category != 0 { factor *= 1 + parameters.sameCategoryBoost }
+        if request.now > 0 && parameters.recencyBoost > 0 { factor *= 1 + parameters.recencyBoost }
+        return factor
+    }
+
+    /// Adds each document's best variant score for `group` to its accumulated score, for
+    /// every document of the variants' postings. Returns the highest accumulated score
+    /// among the documents touched.
+    private mutating func accumulate(_ group: QueryGroup, bases: [Int]) -> Float {
+        let k1 = parameters.k1
+        let best = scratch.best
+        let groupTouched = scratch.groupTouched
+        var groupCount = 0
+        for variant in group.variants {
+            let scale = variant.scale
+            for (index, segment) in segments.enumerated() {
+                let term = variant.segmentTerms[index]
+                guard term >= 0 else { continue }
+                let start = Int(segment.postingStarts[term])
+                let end = Int(segment.postingStarts[term + 1])
+                let base = bases[index]
+                let limit = segment.documentCount
+                let titleNorms = states[index].norms.title
+                let descriptionNorms = states[index].norms.description
+                let docs = segment.postingDocs
+                let frequencies = segment.postingFrequencies
+                var j = start
+                while j < end {
+                    let slot = Int(docs[j])
+                    if slot < limit {  // always, in a well-formed segment
+                        let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
+                        let score = scale * weighted / (k1 + weighted)
+                        let global = base &+ slot
+                        let previous = best[global]
+                        if previous == 0 {
+                            groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
+                            groupCount &+= 1
+                        }
+                        if score > previous { best[global] = score }
+                    }
+                    j &+= 1
+                }
+            }
+            if let term = variant.deltaTerm {
+                let base = bases.last!
+                delta.postingDocs[Int(term)].withUnsafeBufferPointer { docs in
+                    delta.postingFrequencies[Int(term)].withUnsafeBufferPointer { frequencies in
+                        for j in 0..<docs.count {
+                            let slot = Int(docs[j])
+                            let weighted = Float(frequencies[2 * j]) * deltaNorms.title[slot] + Float(frequencies[2 * j + 1]) * deltaNorms.description[slot]
+                            let score = scale * weighted / (k1 + weighted)
+                            let global = base + slot
+                            let previous = best[global]
+                            if previous == 0 {
+                                groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
+                                groupCount += 1
                             }
+                            if score > previous { best[global] = score }
                         }
                     }
                 }
-                if let term = variant.deltaTerm {
-                    let base = bases.last!
-                    let docs = delta.postingDocs[Int(term)]
-                    let frequencies = delta.postingFrequencies[Int(term)]
-                    for j in docs.indices {
-                        let slot = Int(docs[j])
-                        let weighted = Float(frequencies[2 * j]) * deltaNorms.title[slot]
-                            + Float(frequencies[2 * j + 1]) * deltaNorms.description[slot]
-                        let score = scale * weighted / (k1 + weighted)
-                        let global = base + slot
-                        if best[global] == 0 { groupTouched.append(UInt32(global)) }
-                        if score > best[global] { best[global] = score }
-                    }
+            }
+        }
+        let scores = scratch.scores
+        let touched = scratch.touched
+        var touchedCount = scratch.touchedCount
+        var maxSeen: Float = 0
+        for i in 0..<groupCount {
+            let g = Int(groupTouched[i])
+            let previous = scores[g]
+            if previous == 0 {
+                touched[touchedCount] = UInt32(truncatingIfNeeded: g)
+                touchedCount &+= 1
+            }
+            let updated = previous + best[g]
+            scores[g] = updated
+            if updated > maxSeen { maxSeen = updated }
+            best[g] = 0
+        }
+        scratch.touchedCount = touchedCount
+        return maxSeen
+    }
+
+    /// The same as ``accumulate(_:bases:)`` restricted to `candidates` (sorted global slots):
+    /// each variant's postings are intersected with them by galloping search, so a common
+    /// word's long list costs about candidates × log(list / candidates).
+    private mutating func accumulate(_ group: QueryGroup, onlyAt candidates: [UInt32], bases: [Int]) {
+        let k1 = parameters.k1
+        let best = scratch.best
+        for variant in group.variants {
+            let scale = variant.scale
+            for (index, segment) in segments.enumerated() {
+                let term = variant.segmentTerms[index]
+                guard term >= 0 else { continue }
+                let base = UInt32(bases[index])
+                let upper = UInt32(bases[index] + segment.documentCount)
+                var j = Int(segment.postingStarts[term])
+                let end = Int(segment.postingStarts[term + 1])
+                let docs = segment.postingDocs
+                let titleNorms = states[index].norms.title
+                let descriptionNorms = states[index].norms.description
+                for candidate in candidates where candidate >= base && candidate < upper {
+                    let slot = candidate - base
+                    j = gallop(docs, from: j, to: end, toward: slot)
+                    guard j < end else { break }
+                    guard docs[j] == slot else { continue }
+                    let s = Int(slot)
+                    let weighted = Float(segment.postingFrequencies[2 &* j]) * titleNorms[s]
+                        + Float(segment.postingFrequencies[2 &* j &+ 1]) * descriptionNorms[s]
+                    let score = scale * weighted / (k1 + weighted)
+                    if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
             }
-            scoresArray.withUnsafeMutableBufferPointer { scores in
-                for global in groupTouched {
-                    let g = Int(global)
-                    if scores[g] == 0 { touched.append(global) }
-                    scores[g] += best[g]
-                    best[g] = 0
+            if let term = variant.deltaTerm {
+                let base = UInt32(bases.last!)
+                let docs = delta.postingDocs[Int(term)]
+                let frequencies = delta.postingFrequencies[Int(term)]
+                var j = 0
+                for candidate in candidates where candidate >= base {
+                    let slot = candidate - base
+                    while j < docs.count && docs[j] < slot { j += 1 }
+                    guard j < docs.count else { break }
+                    guard docs[j] == slot else { continue }
+                    let s = Int(slot)
+                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title[s] + Float(frequencies[2 * j + 1]) * deltaNorms.description[s]
+                    let score = scale * weighted / (k1 + weighted)
+                    if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
             }
         }
-        groupTouched.removeAll(keepingCapacity: true)
+        let scores = scratch.scores
+        for candidate in candidates {
+            let g = Int(candidate)
+            scores[g] += best[g]
+            best[g] = 0
+        }
+    }
+
+    /// Drops candidates that cannot reach the k-th best any more (lower bound: the score so
+    /// far, upper: plus `rest`, both times the document's prior). Returns whether the top k
+    /// are settled: no more than `limit` candidates are left.
+    private func prune(_ candidates: inout [UInt32], _ priors: inout [Float], rest: Float, limit: Int) -> Bool {
+        let scores = scratch.scores
+        guard candidates.count > limit else { return true }
+        var lower = candidates.indices.map { scores[Int(candidates[$0])] * priors[$0] }
+        // The k-th largest lower bound.
+        lower.sort(by: >)
+        let kth = lower[limit - 1]
+        var kept = 0
+        for i in candidates.indices where (scores[Int(candidates[i])] + rest) * priors[i] >= kth {
+            candidates[kept] = candidates[i]
+            priors[kept] = priors[i]
+            kept += 1
+        }
+        candidates.removeLast(candidates.count - kept)
+        priors.removeLast(priors.count - kept)
+        return candidates.count <= limit
     }
 
     /// A candidate: where it lives and its score with priors.
@@ -145,19 +335,29 @@ struct SearchExecution {
         var score: Float
     }
 
-    /// The `limit` best live documents that pass the filter, ties broken by lower id.
-    private func select(_ request: SearchRequest, bases: [Int]) -> [Candidate] {
+    /// The `limit` best live documents that pass the filter, ties broken by lower id, among
+    /// `candidates` (every touched document when `nil`).
+    private func select(_ request: SearchRequest, bases: [Int], from candidates: [UInt32]?) -> [Candidate] {
         var heap = TopK<Candidate>(capacity: request.limit) { a, b in
             a.score != b.score ? a.score < b.score : a.id > b.id  // "worse than"
         }
         let filter = request.filter
-        for global32 in scratch.touched {
-            let global = Int(global32)
-            guard let document = attributes(ofGlobal: global, bases: bases) else { continue }
+        let maxPrior = maximumPriorFactor(request)
+        let scores = scratch.scores
+        func consider(_ global: Int) {
+            let text = scores[global]
+            // Cheap test first: a document that cannot beat the k-th best even with the
+            // largest prior is not looked up.
+            if let worst = heap.threshold, text * maxPrior < worst.score { return }
+            guard let document = attributes(ofGlobal: global, bases: bases) else { return }
             guard filter.accepts(status: document.status, category: document.category, team: document.team, merged: document.merged)
-            else { continue }
-            let score = scratch.scores[global] * priorFactor(document, request)
-            heap.insert(Candidate(global: global, id: document.id, score: score))
+            else { return }
+            heap.insert(Candidate(global: global, id: document.id, score: text * priorFactor(document, request)))
+        }
+        if let candidates {
+            for global in candidates { consider(Int(global)) }
+        } else {
+            for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
         }
         return heap.sortedDescending()
     }
@@ -307,4 +507,25 @@ func exp2f(_ x: Float) -> Float {
     // 2^f on [0, 1) by a short polynomial (error < 1e-4).
     let p = 1 + fraction * (0.693_147_2 + fraction * (0.240_226_5 + fraction * (0.055_504_1 + fraction * 0.009_618_1)))
     return Float(sign: .plus, exponent: Int(whole), significand: p)
+}
+
+/// The first index in `from..<to` whose value is ≥ `target` (values ascending), found by
+/// doubling steps then binary search.
+@inline(__always)
+private func gallop(_ values: UnsafePointer<UInt32>, from: Int, to: Int, toward target: UInt32) -> Int {
+    guard from < to, values[from] < target else { return from }
+    var step = 1
+    var low = from
+    var high = from + 1
+    while high < to && values[high] < target {
+        low = high
+        step &<<= 1
+        high = min(to, low + step)
+    }
+    high = min(high, to)
+    while low < high {
+        let mid = (low + high) / 2
+        if values[mid] < target { low = mid + 1 } else { high = mid }
+    }
+    return low
 }

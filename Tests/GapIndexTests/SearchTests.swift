@@ -1,0 +1,352 @@
+import Testing
+
+@testable import GapIndex
+
+/// End-to-end searches over a ``LiveIndex``: ranking of exact, stem, typo and prefix matches,
+/// filters, explanations, and updates that supersede indexed documents.
+@Suite("Search")
+struct SearchTests {
+    static func ids(_ hits: [SearchHit]) -> [UInt64] { hits.map(\.id) }
+
+    /// The kinds of the term contributions of a hit's explanation.
+    static func kinds(_ hit: SearchHit) -> [(term: String, kind: MatchKind, field: Field)] {
+        hit.explanation.compactMap {
+            if case .term(_, let term, let kind, let field) = $0.source { (term, kind, field) } else { nil }
+        }
+    }
+
+    // MARK: - Ranking
+
+    @Test func exactTitleMatchRanksFirst() {
+        let index = deltaIndex([
+            doc(1, "Dashboard filters reset", "export of the dashboard to pdf loses the filters"),
+            doc(2, "Export dashboard to PDF", "we need a pdf of every dashboard"),
+            doc(3, "CSV export is slow", "exporting a large table to csv takes minutes"),
+            doc(4, "Dark mode", "the dashboard is too bright"),
+        ])
+        let hits = index.search(SearchRequest(title: "Export dashboard to PDF"), segments: [])
+        #expect(hits.first?.id == 2)
+        #expect(Set(Self.ids(hits)) == [1, 2, 3, 4])
+        #expect(hits.map(\.score) == hits.map(\.score).sorted(by: >))
+        #expect(hits.allSatisfy { $0.score > 0 && $0.confidence > 0 && $0.confidence <= 1 })
+    }
+
+    @Test func noMatchNoHits() {
+        let index = deltaIndex([doc(1, "Export dashboard to PDF")])
+        #expect(index.search(SearchRequest(title: "kubernetes"), segments: []).isEmpty)
+        #expect(index.search(SearchRequest(title: "the and of"), segments: []).isEmpty, "stop words only")
+        #expect(index.search(SearchRequest(title: ""), segments: []).isEmpty)
+        #expect(index.search(SearchRequest(title: "export", limit: 0), segments: []).isEmpty)
+    }
+
+    static let typoCorpus = [
+        doc(1, "Search is slow", "results take a minute"),
+        doc(2, "Missing permissions for admins", "cannot edit the board"),
+        doc(3, "Data sink configuration", "the sink drops events"),
+    ]
+
+    @Test func oneTypoFromFiveLetters() throws {
+        let index = deltaIndex(Self.typoCorpus)
+        let hits = index.search(SearchRequest(title: "serch", explain: true), segments: [])
+        #expect(Self.ids(hits) == [1])
+        let hit = try #require(hits.first)
+        #expect(Self.kinds(hit).map(\.kind) == [.fuzzy(edits: 1)])
+        #expect(Self.kinds(hit).map(\.term) == ["search"])
+    }
+
+    @Test func twoTyposFromNineLetters() {
+        let index = deltaIndex(Self.typoCorpus)
+        #expect(Self.ids(index.search(SearchRequest(title: "permisions"), segments: [])) == [2])
+        #expect(Self.ids(index.search(SearchRequest(title: "premisions"), segments: [])) == [2], "a transposition and a deletion")
+    }
+
+    @Test func noTypoUnderFiveLetters() {
+        let index = deltaIndex(Self.typoCorpus)
+        #expect(index.search(SearchRequest(title: "sinc"), segments: []).isEmpty)
+        #expect(index.search(SearchRequest(title: "sonk"), segments: []).isEmpty)
+        #expect(Self.ids(index.search(SearchRequest(title: "sink"), segments: [])) == [3])
+    }
+
+    @Test func firstLetterTypoCostsTwo() {
+        let index = deltaIndex(Self.typoCorpus)
+        // One edit, but on the first letter: beyond a 6-letter word's budget of one.
+        #expect(index.search(SearchRequest(title: "aearch"), segments: []).isEmpty)
+        #expect(index.search(SearchRequest(title: "esarch"), segments: []).isEmpty)
+    }
+
+    @Test func typosCanBeDisabled() {
+        var parameters = RankingParameters()
+        parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000)
+        let index = deltaIndex(Self.typoCorpus, parameters: parameters)
+        #expect(index.search(SearchRequest(title: "serch"), segments: []).isEmpty)
+    }
+
+    @Test func stemMatchRanksBelowExact() throws {
+        let index = deltaIndex([
+            doc(1, "Searching in logs"),
+            doc(2, "Searches in logs"),
+            doc(3, "Nothing related"),
+        ])
+        let hits = index.search(SearchRequest(title: "searches", explain: true), segments: [])
+        #expect(Self.ids(hits) == [2, 1])
+        #expect(hits[0].score > hits[1].score)
+        #expect(Self.kinds(hits[0]).map(\.kind) == [.exact])
+        #expect(Self.kinds(hits[1]).map(\.kind) == [.stem])
+        #expect(Self.kinds(hits[1]).map(\.term) == ["searching"])
+        // The stem weight is what separates them (same lengths, same frequencies).
+        let ratio = hits[1].score / hits[0].score
+        #expect(abs(ratio - Double(RankingParameters().stemWeight)) < 1e-4)
+    }
+
+    @Test func prefixOfTheLastWordAsYouType() throws {
+        let index = deltaIndex([
+            doc(1, "SAML login fails"),
+            doc(2, "SAML group sync"),
+            doc(3, "Group chat"),
+            doc(4, "Grocery list"),
+        ])
+        let hits = index.search(SearchRequest(title: "saml gro", prefixLastWord: true, explain: true), segments: [])
+        #expect(hits.first?.id == 2)
+        let top = try #require(hits.first)
+        #expect(Self.kinds(top).contains { $0.term == "group" && $0.kind == .prefix(edits: 0) && $0.field == .title })
+        #expect(Self.kinds(top).contains { $0.term == "saml" && $0.kind == .exact })
+        // Without as-you-type, "gro" is just an unknown word.
+        let plain = index.search(SearchRequest(title: "saml gro"), segments: [])
+        #expect(Set(Self.ids(plain)) == [1, 2])
+        // Only the last word is a prefix; and not when there is a description.
+        #expect(index.search(SearchRequest(title: "gro saml", prefixLastWord: true), segments: []).allSatisfy { $0.id != 3 && $0.id != 4 })
+        #expect(Set(Self.ids(index.search(SearchRequest(title: "saml gro", description: "x", prefixLastWord: true), segments: []))) == [1, 2])
+    }
+
+    @Test func synonymsFindEachOther() {
+        let index = deltaIndex([doc(1, "Single sign-on with Okta"), doc(2, "Repo settings page")])
+        #expect(Self.ids(index.search(SearchRequest(title: "SSO"), segments: [])) == [1])
+        #expect(Self.ids(index.search(SearchRequest(title: "repository settings"), segments: [])).first == 2)
+    }
+
+    @Test func identifierPartsMatch() {
+        let index = deltaIndex([doc(1, "getHTTPResponse throws"), doc(2, "Crash in HDFS-1234 handling")])
+        #expect(Self.ids(index.search(SearchRequest(title: "http response"), segments: [])) == [1])
+        #expect(Self.ids(index.search(SearchRequest(title: "hdfs"), segments: [])) == [2])
+        #expect(Self.ids(index.search(SearchRequest(title: "HDFS-1234"), segments: [])) == [2])
+    }
+
+    // MARK: - Filters and limits
+
+    static func filterCorpus() -> [IndexDocument] {
+        (1...30).map { i in
+            doc(UInt64(i), "Export report \(i % 7 == 0 ? "quickly" : "")", String(repeating: "data ", count: i % 5),
+                DocumentAttributes(status: UInt8(i % 3), category: UInt32(i % 4), team: UInt64(i % 2), merged: i % 5 == 0, createdAt: Int64(i)))
+        }
+    }
+
+    @Test func limitReturnsTheBestK() {
+        let index = deltaIndex(Self.filterCorpus())
+        let all = index.search(SearchRequest(title: "export", limit: 100), segments: [])
+        #expect(all.count == 24, "30 documents, 6 merged")
+        let top = index.search(SearchRequest(title: "export", limit: 5), segments: [])
+        #expect(Self.ids(top) == Array(Self.ids(all).prefix(5)))
+        // Ties (same score) go to the lower id.
+        for (a, b) in zip(all, all.dropFirst()) { #expect(a.score > b.score || (a.score == b.score && a.id < b.id)) }
+    }
+
+    @Test(arguments: [
+        SearchFilter(statuses: [1]),
+        SearchFilter(categories: [2, 3]),
+        SearchFilter(teams: [1]),
+        SearchFilter(statuses: [0, 2], teams: [0]),
+        SearchFilter(includeMerged: true),
+        SearchFilter(statuses: [2], includeMerged: true),
+    ])
+    func filtersExcludeAndLimitStillFills(filter: SearchFilter) {
+        let corpus = Self.filterCorpus()
+        let index = deltaIndex(corpus)
+        let accepted = corpus.filter {
+            let a = $0.attributes
+            return filter.accepts(status: a.status, category: a.category, team: a.team, merged: a.merged)
+        }
+        #expect(accepted.count > 5)
+        let hits = index.search(SearchRequest(title: "export", limit: 5, filter: filter), segments: [])
+        #expect(hits.count == 5)
+        let acceptedIDs = Set(accepted.map(\.id))
+        #expect(hits.allSatisfy { acceptedIDs.contains($0.id) })
+        let everything = index.search(SearchRequest(title: "export", limit: 100, filter: filter), segments: [])
+        #expect(Set(Self.ids(everything)) == acceptedIDs)
+        #expect(Self.ids(hits) == Array(Self.ids(everything).prefix(5)))
+    }
+
+    @Test func mergedAreExcludedByDefault() {
+        let index = deltaIndex(Self.filterCorpus())
+        let hits = index.search(SearchRequest(title: "export", limit: 100), segments: [])
+        #expect(hits.allSatisfy { $0.id % 5 != 0 })
+        let withMerged = index.search(SearchRequest(title: "export", limit: 100, filter: SearchFilter(includeMerged: true)), segments: [])
+        #expect(withMerged.count == 30)
+    }
+
+    // MARK: - Explanations and priors
+
+    @Test func explanationAddsUpToTheScore() throws {
+        let day: Int64 = 86_400_000
+        let index = deltaIndex([
+            doc(1, "Search is slow", "search results are slow to load", DocumentAttributes(category: 3, createdAt: 10 * day)),
+            doc(2, "Slow exports", "searching exports is slow", DocumentAttributes(category: 4, createdAt: 100 * day)),
+            doc(3, "Permissions page", "looking for permisions", DocumentAttributes(category: 3, createdAt: 0)),
+        ])
+        let requests = [
+            SearchRequest(title: "search slow", explain: true),
+            SearchRequest(title: "slow serch", description: "permissions loading", explain: true),
+            SearchRequest(title: "search slow", category: 3, now: 120 * day, explain: true),
+            SearchRequest(title: "permissions sl", prefixLastWord: true, category: 4, now: 50 * day, explain: true),
+        ]
+        for request in requests {
+            let hits = index.search(request, segments: [])
+            #expect(!hits.isEmpty)
+            for hit in hits {
+                let sum = hit.explanation.reduce(0) { $0 + $1.contribution }
+                #expect(abs(sum - hit.score) <= 1e-9 * max(1, hit.score), "\(request.title): \(sum) vs \(hit.score)")
+                #expect(hit.explanation.allSatisfy { $0.contribution > 0 })
+            }
+        }
+        let top = try #require(index.search(requests[0], segments: []).first)
+        #expect(top.id == 1)
+        let parts = Self.kinds(top)
+        #expect(parts.contains { $0.term == "search" && $0.kind == .exact && $0.field == .title })
+        #expect(parts.contains { $0.term == "search" && $0.kind == .exact && $0.field == .description })
+        #expect(parts.contains { $0.term == "slow" && $0.field == .title })
+        #expect(parts.contains { $0.kind.description == "exact" })
+        // Priors are explained when they apply.
+        let withPriors = index.search(requests[2], segments: [])
+        let categoryHit = try #require(withPriors.first { $0.id == 1 })
+        #expect(categoryHit.explanation.contains { $0.source == .sameCategory })
+        #expect(categoryHit.explanation.contains { $0.source == .recency })
+        let otherCategory = try #require(withPriors.first { $0.id == 2 })
+        #expect(!otherCategory.explanation.contains { $0.source == .sameCategory })
+        // A typo is explained as such.
+        let typo = index.search(requests[1], segments: [])
+        #expect(typo.contains { Self.kinds($0).contains { $0.term == "search" && $0.kind == .fuzzy(edits: 1) } })
+        // No explanation unless asked for; the same ranking either way.
+        var quiet = requests[2]
+        quiet.explain = false
+        let quietHits = index.search(quiet, segments: [])
+        #expect(quietHits.allSatisfy { $0.explanation.isEmpty })
+        #expect(Self.ids(quietHits) == Self.ids(withPriors))
+    }
+
+    @Test func priorsReorderEqualTextMatches() {
+        let day: Int64 = 86_400_000
+        let index = deltaIndex([
+            doc(1, "Export to PDF", "", DocumentAttributes(category: 1, createdAt: 0)),
+            doc(2, "Export to PDF", "", DocumentAttributes(category: 2, createdAt: 0)),
+            doc(3, "Export to PDF", "", DocumentAttributes(category: 1, createdAt: 300 * day)),
+        ])
+        #expect(Self.ids(index.search(SearchRequest(title: "export pdf"), segments: [])) == [1, 2, 3], "ties by id")
+        #expect(Self.ids(index.search(SearchRequest(title: "export pdf", category: 2), segments: [])) == [2, 1, 3])
+        #expect(Self.ids(index.search(SearchRequest(title: "export pdf", now: 301 * day), segments: [])) == [3, 1, 2])
+    }
+
+    // MARK: - Updates
+
+    @Test func deltaVersionSupersedesSegmentVersion() throws {
+        let original = [doc(1, "Old export title", "csv"), doc(2, "Other gap about export"), doc(3, "Title only")]
+        try withSegment(original, sequence: 5) { segment, _ in
+            let index = LiveIndex()
+            index.update(segments: [segment], documents: [], through: 5)
+            #expect(Set(Self.ids(index.search(SearchRequest(title: "export"), segments: [segment]))) == [1, 2])
+            // Gap 1 is edited: the delta holds its new version.
+            index.update(segments: [segment], documents: [doc(1, "New import title", "xlsx")], through: 6)
+            #expect(Self.ids(index.search(SearchRequest(title: "export"), segments: [segment])) == [2])
+            #expect(index.search(SearchRequest(title: "csv"), segments: [segment]).isEmpty)
+            #expect(Self.ids(index.search(SearchRequest(title: "import xlsx"), segments: [segment])) == [1])
+            // Both versions have "title": the gap is found once.
+            let both = index.search(SearchRequest(title: "title"), segments: [segment])
+            #expect(Self.ids(both).sorted() == [1, 3])
+            #expect(index.deltaDocuments().map(\.id) == [1])
+            // Edited again: still one hit, the latest text.
+            index.update(segments: [segment], documents: [doc(1, "Newest import title")], through: 7)
+            #expect(index.search(SearchRequest(title: "xlsx"), segments: [segment]).isEmpty)
+            #expect(Self.ids(index.search(SearchRequest(title: "newest"), segments: [segment])) == [1])
+            #expect(index.appliedSequence == 7)
+            #expect(index.deltaDocumentCount == 1)
+        }
+    }
+
+    @Test func laterSegmentSupersedesEarlierSegment() throws {
+        let first = SegmentBuilder.build([doc(1, "Old export title"), doc(2, "Other export")], analyzer: Analyzer(), sequence: 1)
+        let second = SegmentBuilder.build([doc(1, "New import title")], analyzer: Analyzer(), sequence: 2)
+        try first.withUnsafeBytes { a in
+            try second.withUnsafeBytes { b in
+                let segments = [try Segment(bytes: a), try Segment(bytes: b)]
+                let index = LiveIndex()
+                index.update(segments: segments, documents: [], through: 2)
+                #expect(index.isCurrent(segments: segments))
+                #expect(Self.ids(index.search(SearchRequest(title: "export"), segments: segments)) == [2])
+                #expect(Self.ids(index.search(SearchRequest(title: "import"), segments: segments)) == [1])
+                #expect(Self.ids(index.search(SearchRequest(title: "title"), segments: segments)) == [1])
+            }
+        }
+    }
+
+    @Test func newSegmentsReplaceTheDelta() throws {
+        let index = LiveIndex()
+        index.update(segments: [], documents: [doc(1, "Export title")], through: 1)
+        #expect(index.deltaDocumentCount == 1)
+        try withSegment([doc(1, "Export title"), doc(2, "Import title")], sequence: 2) { segment, _ in
+            index.update(segments: [segment], documents: [], through: 2)
+            #expect(index.deltaDocumentCount == 0)
+            #expect(Self.ids(index.search(SearchRequest(title: "title"), segments: [segment])).sorted() == [1, 2])
+        }
+    }
+
+    // MARK: - Suspected defects
+
+    /// ``LiveIndex/parameters`` promises that a change "takes effect on the next search", but
+    /// the per-document length norms (which fold in `titleWeight`, `descriptionWeight` and
+    /// the length normalisations) are computed at ``LiveIndex/update(segments:documents:through:)``
+    /// time — and cached per segment nonce — so changing those parameters afterwards has no
+    /// effect on scores.
+    @Test func parameterChangesTakeEffectOnTheNextSearch() {
+        let documents = [doc(1, "Export dashboard", "pdf"), doc(2, "Dashboard", "export to pdf with a long description here")]
+        var changed = RankingParameters()
+        changed.titleWeight = 8
+        changed.descriptionLengthNormalization = 0
+        let fresh = deltaIndex(documents, parameters: changed)
+        let index = deltaIndex(documents)
+        index.parameters = changed
+        let request = SearchRequest(title: "export dashboard pdf")
+        let expected = fresh.search(request, segments: [])
+        let actual = index.search(request, segments: [])
+        #expect(Self.ids(actual) == Self.ids(expected))
+        #expect(zip(actual, expected).allSatisfy { abs($0.score - $1.score) < 1e-9 * $1.score }, "\(actual.map(\.score)) vs \(expected.map(\.score))")
+    }
+
+    /// A segment's length norms use the segment's own average field lengths
+    /// (`SegmentState.init` in LiveIndex.swift), while the delta's use the averages over the
+    /// segments and the delta together (`LiveIndex.averages`). So the same text scores
+    /// differently depending on where it is stored. Here gaps 1 (segment) and 3 (delta) have
+    /// the same text; the segment's average title length is 4.5 words, the index's 3.3.
+    @Test func sameTextScoresTheSameInSegmentAndDelta() throws {
+        try withSegment([doc(1, "Export"), doc(2, "Eight words of a title about something else")], sequence: 1) { segment, _ in
+            let index = LiveIndex()
+            index.update(segments: [segment], documents: [doc(3, "Export")], through: 2)
+            let hits = index.search(SearchRequest(title: "export"), segments: [segment])
+            #expect(Self.ids(hits) == [1, 3])
+            #expect(hits.count == 2 && abs(hits[0].score - hits[1].score) < 1e-9 * hits[0].score, "\(hits.map(\.score))")
+        }
+    }
+
+    /// The document frequency of a term counts the postings of superseded versions too (the
+    /// segment's copy of an edited gap, older delta versions), while N counts live documents
+    /// only. When df > N + 0.5 the idf ln(1 + (N − df + 0.5)/(df + 0.5)) is negative; every
+    /// variant score is then clamped to 0 by the accumulator, the gap is still "touched" —
+    /// once per query word — and comes back with a score of 0, as many times as the query
+    /// has words. Here: a one-gap store whose gap was edited once.
+    @Test func editedGapIsFoundOnceWithAPositiveScore() throws {
+        try withSegment([doc(1, "Alpha beta")], sequence: 1) { segment, _ in
+            let index = LiveIndex()
+            index.update(segments: [segment], documents: [doc(1, "Alpha beta gamma")], through: 2)
+            let hits = index.search(SearchRequest(title: "alpha beta"), segments: [segment])
+            #expect(Self.ids(hits) == [1])
+            #expect(hits.allSatisfy { $0.score > 0 })
+        }
+    }
+}

@@ -1,0 +1,311 @@
+import Testing
+
+@testable import GapIndex
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The index's top k against a brute-force BM25F scorer written from the ranking formula,
+/// over random small corpora and queries.
+///
+/// The formula (priors off: `sameCategoryBoost` = `recencyBoost` = 0; typos off):
+///
+/// - Query words: the analyzer's terms of the draft's title (weight `draftTitleWeight`) and
+///   description (weight 1); an identifier part counts half; a term seen again adds a quarter
+///   of its weight.
+/// - Variants of a query word `w`: `w` itself (kind weight 1) and every other indexed term
+///   with the same stem (kind weight `stemWeight`).
+/// - scale = idf(df) × kind weight × word weight, idf(df) = ln(1 + (N − df + 0.5)/(df + 0.5)),
+///   N = live documents, df = documents containing the variant.
+/// - weighted(d) = tfTitle × titleWeight / (1 − bT + bT · lenT/avgT)
+///               + tfDesc × descriptionWeight / (1 − bD + bD · lenD/avgD)
+///   with lengths in words (stop words included) and averages over all documents (at least 1).
+/// - score(d) = Σ over query words of max over variants of scale × weighted / (k1 + weighted).
+/// - Top k: score > 0, passing the filter (merged gaps excluded unless asked for), highest
+///   score first, ties by lower id.
+@Suite("TopK property")
+struct TopKPropertyTests {
+    /// 50 words: inflection families that share stems, stop words, an identifier, a
+    /// letters-and-digits word and synonym members.
+    static let vocabulary: [String] = [
+        "search", "searches", "searching", "searched", "export", "exports", "exporting", "exported",
+        "fail", "fails", "failed", "failing", "sync", "syncing", "connect", "connection", "connected", "connecting",
+        "dashboard", "dashboards", "filter", "filters", "filtering", "slow", "slowly", "login", "logins",
+        "report", "reports", "reporting", "chart", "charts", "page", "pages", "permission", "permissions",
+        "csv", "pdf", "the", "and", "of", "to", "oauth2", "HDFS-1234", "getHTTPResponse", "repo", "sso",
+        "sign-on", "mobile", "timeout",
+    ]
+
+    struct Document {
+        var source: IndexDocument
+        var titleLength = 0
+        var descriptionLength = 0
+    }
+
+    /// One document's frequencies of a term.
+    struct Posting {
+        var document: Int
+        var title = 0
+        var description = 0
+    }
+
+    /// The brute-force scorer: plain dictionaries and loops, in double precision.
+    struct BruteForce {
+        let parameters: RankingParameters
+        let analyzer = Analyzer()
+        var documents: [Document] = []
+        var postings: [[UInt8]: [Posting]] = [:]
+        var termsByStem: [[UInt8]: [[UInt8]]] = [:]
+        var averageTitle = 1.0
+        var averageDescription = 1.0
+
+        /// `averagesOf`: the documents whose average field lengths the index uses — those of
+        /// the base segment when there is one (the index keeps one set of averages so that a
+        /// document scores the same wherever it is stored); all of them otherwise.
+        init(_ corpus: [IndexDocument], parameters: RankingParameters, averagesOf: [IndexDocument]? = nil) {
+            self.parameters = parameters
+            for source in corpus {
+                let index = documents.count
+                var frequencies: [[UInt8]: Posting] = [:]
+                var document = Document(source: source)
+                document.titleLength = analyzer.analyze(source.title) { bytes, _, _ in
+                    frequencies[Array(bytes), default: Posting(document: index)].title += 1
+                }
+                document.descriptionLength = analyzer.analyze(source.description) { bytes, _, _ in
+                    frequencies[Array(bytes), default: Posting(document: index)].description += 1
+                }
+                for (term, posting) in frequencies { postings[term, default: []].append(posting) }
+                documents.append(document)
+            }
+            for term in postings.keys { termsByStem[Stemming.stem(of: term), default: []].append(term) }
+            // The index keeps averages in single precision.
+            let basis = averagesOf.map { others in others.map { document in
+                (analyzer.analyze(document.title) { _, _, _ in }, analyzer.analyze(document.description) { _, _, _ in })
+            } } ?? documents.map { ($0.titleLength, $0.descriptionLength) }
+            let n = Float(max(basis.count, 1))
+            averageTitle = Double(max(Float(basis.reduce(0) { $0 + $1.0 }) / n, 1))
+            averageDescription = Double(max(Float(basis.reduce(0) { $0 + $1.1 }) / n, 1))
+        }
+
+        /// Query words with their weights.
+        func queryWords(_ request: SearchRequest) -> [[UInt8]: Double] {
+            var weights: [[UInt8]: Double] = [:]
+            for (text, fieldWeight) in [(request.title, Double(parameters.draftTitleWeight)), (request.description, 1.0)] {
+                for term in analyzer.terms(of: text) {
+                    let weight = fieldWeight * (term.role == .part ? 0.5 : 1)
+                    if let existing = weights[term.bytes] {
+                        weights[term.bytes] = existing + 0.25 * weight
+                    } else {
+                        weights[term.bytes] = weight
+                    }
+                }
+            }
+            return weights
+        }
+
+        func idf(_ df: Int) -> Double {
+            let n = Double(documents.count)
+            return log(1 + (n - Double(df) + 0.5) / (Double(df) + 0.5))
+        }
+
+        /// The score of every document, by id.
+        func scores(_ request: SearchRequest) -> [UInt64: Double] {
+            let p = parameters
+            let k1 = Double(p.k1)
+            let bT = Double(p.titleLengthNormalization)
+            let bD = Double(p.descriptionLengthNormalization)
+            let norms = documents.map { document in
+                (
+                    title: Double(p.titleWeight) / (1 - bT + bT * Double(document.titleLength) / averageTitle),
+                    description: Double(p.descriptionWeight) / (1 - bD + bD * Double(document.descriptionLength) / averageDescription)
+                )
+            }
+            var totals = [Double](repeating: 0, count: documents.count)
+            for (word, weight) in queryWords(request) {
+                // The word itself, and the other terms with its stem.
+                var variants: [([UInt8], Double)] = postings[word] == nil ? [] : [(word, 1)]
+                for term in termsByStem[Stemming.stem(of: word)] ?? [] where term != word { variants.append((term, Double(p.stemWeight))) }
+                var best = [Double](repeating: 0, count: documents.count)
+                for (term, kindWeight) in variants {
+                    let list = postings[term]!
+                    let scale = idf(list.count) * kindWeight * weight
+                    for posting in list {
+                        let weighted = Double(min(posting.title, 255)) * norms[posting.document].title
+                            + Double(min(posting.description, 255)) * norms[posting.document].description
+                        best[posting.document] = max(best[posting.document], scale * weighted / (k1 + weighted))
+                    }
+                }
+                for i in totals.indices { totals[i] += best[i] }
+            }
+            var result: [UInt64: Double] = [:]
+            for (i, document) in documents.enumerated() { result[document.source.id] = totals[i] }
+            return result
+        }
+
+        /// The top k ids with their scores, given every document's score.
+        func top(_ request: SearchRequest, _ scores: [UInt64: Double]) -> [(id: UInt64, score: Double)] {
+            let filter = request.filter
+            return documents.compactMap { document -> (id: UInt64, score: Double)? in
+                let a = document.source.attributes
+                let score = scores[document.source.id]!
+                guard score > 0, filter.accepts(status: a.status, category: a.category, team: a.team, merged: a.merged) else { return nil }
+                return (document.source.id, score)
+            }
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+            .prefix(request.limit)
+            .map { $0 }
+        }
+
+        /// Checks `hits` against the brute force for `request`.
+        func check(_ hits: [SearchHit], _ request: SearchRequest, context: String) -> [String] {
+            let scores = scores(request)
+            return TopKPropertyTests.compare(hits, top(request, scores), scores, context: "\(context) \(request.title) | \(request.description)")
+        }
+    }
+
+    static var parameters: RankingParameters {
+        var parameters = RankingParameters()
+        parameters.sameCategoryBoost = 0
+        parameters.recencyBoost = 0
+        parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000)
+        return parameters
+    }
+
+    static func randomText(_ rng: inout SplitMix64, words: ClosedRange<Int>) -> String {
+        (0..<Int.random(in: words, using: &rng)).map { _ in vocabulary.randomElement(using: &rng)! }.joined(separator: " ")
+    }
+
+    static func randomCorpus(_ rng: inout SplitMix64) -> [IndexDocument] {
+        let count = Int.random(in: 20...200, using: &rng)
+        var ids = Set<UInt64>()
+        while ids.count < count { ids.insert(UInt64.random(in: 1...1000, using: &rng)) }
+        return ids.sorted().map { id in
+            IndexDocument(
+                id: id, title: randomText(&rng, words: 1...6), description: randomText(&rng, words: 0...25),
+                attributes: DocumentAttributes(
+                    status: UInt8.random(in: 0...2, using: &rng), category: UInt32.random(in: 0...3, using: &rng),
+                    team: UInt64.random(in: 0...2, using: &rng), merged: Int.random(in: 0..<10, using: &rng) == 0,
+                    createdAt: Int64.random(in: 0...1_000_000_000, using: &rng)))
+        }
+    }
+
+    static func randomRequest(_ rng: inout SplitMix64) -> SearchRequest {
+        var filter = SearchFilter()
+        switch Int.random(in: 0..<6, using: &rng) {
+        case 0: filter.statuses = [UInt8.random(in: 0...2, using: &rng)]
+        case 1: filter.categories = [UInt32.random(in: 0...3, using: &rng), UInt32.random(in: 0...3, using: &rng)]
+        case 2: filter.teams = [UInt64.random(in: 0...2, using: &rng)]
+        case 3: filter.includeMerged = true
+        default: break
+        }
+        return SearchRequest(
+            title: randomText(&rng, words: 1...5),
+            description: Bool.random(using: &rng) ? "" : randomText(&rng, words: 1...12),
+            limit: Int.random(in: 1...10, using: &rng), filter: filter,
+            // Priors are set on the request but weigh nothing with these parameters.
+            category: UInt32.random(in: 0...3, using: &rng), now: Bool.random(using: &rng) ? 0 : 2_000_000_000,
+            explain: false)
+    }
+
+    /// Compares the index's hits with the brute-force top k: the same length, and at each
+    /// rank the same id unless the two ids' brute-force scores differ by less than 1e-4
+    /// (relative); every hit's score within 1e-4 (relative) of its brute-force score.
+    /// Returns the mismatches.
+    static func compare(_ hits: [SearchHit], _ expected: [(id: UInt64, score: Double)], _ scores: [UInt64: Double], context: String)
+        -> [String]
+    {
+        var problems: [String] = []
+        if hits.count != expected.count { problems.append("\(context): \(hits.map(\.id)) vs \(expected.map(\.id))") }
+        for (rank, (hit, want)) in zip(hits, expected).enumerated() {
+            let actual = scores[hit.id] ?? -1
+            if hit.id != want.id && abs(actual - want.score) >= 1e-4 * want.score {
+                problems.append("\(context): rank \(rank): \(hit.id) (\(actual)) instead of \(want.id) (\(want.score))")
+            }
+            if abs(hit.score - actual) >= 1e-4 * max(actual, 1e-9) {
+                problems.append("\(context): score of \(hit.id): \(hit.score), brute force \(actual)")
+            }
+        }
+        return problems
+    }
+
+    /// Records one issue summarizing `problems` over `queries` queries.
+    static func report(_ problems: [String], queries: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        if !problems.isEmpty {
+            Issue.record(
+                "\(problems.count) mismatches over \(queries) queries; first:\n\(problems.prefix(3).joined(separator: "\n"))",
+                sourceLocation: sourceLocation)
+        }
+        #expect(queries > 0, sourceLocation: sourceLocation)
+    }
+
+    @Test func allDocumentsInTheDelta() {
+        var rng = SplitMix64(seed: 0x70B_C0DE)
+        var problems: [String] = []
+        var queries = 0
+        for round in 0..<40 {
+            let corpus = Self.randomCorpus(&rng)
+            let index = deltaIndex(corpus, parameters: Self.parameters)
+            let brute = BruteForce(corpus, parameters: Self.parameters)
+            for query in 0..<8 {
+                let request = Self.randomRequest(&rng)
+                let hits = index.search(request, segments: [])
+                problems += brute.check(hits, request, context: "round \(round) query \(query)")
+                queries += 1
+            }
+        }
+        Self.report(problems, queries: queries)
+    }
+
+    /// Half of the documents in a segment, half in the delta (no gap in both). Every norm uses
+    /// the base segment's average lengths.
+    @Test func halfInASegmentHalfInTheDelta() throws {
+        var rng = SplitMix64(seed: 0x5E6_DE17A)
+        var problems: [String] = []
+        var queries = 0
+        for round in 0..<40 {
+            let corpus = Self.randomCorpus(&rng)
+            var inSegment: [IndexDocument] = []
+            var inDelta: [IndexDocument] = []
+            for document in corpus {
+                if Bool.random(using: &rng) { inSegment.append(document) } else { inDelta.append(document) }
+            }
+            let brute = BruteForce(corpus, parameters: Self.parameters, averagesOf: inSegment)
+            try withSegment(inSegment, sequence: 10) { segment, _ in
+                let index = LiveIndex(parameters: Self.parameters)
+                index.update(segments: [segment], documents: inDelta, through: 11)
+                for query in 0..<8 {
+                    let request = Self.randomRequest(&rng)
+                    let hits = index.search(request, segments: [segment])
+                    problems += brute.check(hits, request, context: "round \(round) query \(query)")
+                queries += 1
+                }
+            }
+        }
+        Self.report(problems, queries: queries)
+    }
+
+    /// All documents in one segment, none in the delta.
+    @Test func allDocumentsInASegment() throws {
+        var rng = SplitMix64(seed: 0xA11_5E6)
+        var problems: [String] = []
+        var queries = 0
+        for round in 0..<20 {
+            let corpus = Self.randomCorpus(&rng)
+            let brute = BruteForce(corpus, parameters: Self.parameters)
+            try withSegment(corpus, sequence: 10) { segment, _ in
+                let index = LiveIndex(parameters: Self.parameters)
+                index.update(segments: [segment], documents: [], through: 10)
+                for query in 0..<8 {
+                    let request = Self.randomRequest(&rng)
+                    let hits = index.search(request, segments: [segment])
+                    problems += brute.check(hits, request, context: "round \(round) query \(query)")
+                queries += 1
+                }
+            }
+        }
+        Self.report(problems, queries: queries)
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import GapIndex
+
+/// Measures the duplicate search in process, one thread: index build time and size, then
+/// per-query latency and recall on a query set with known answers (gapcorpus files).
+@main
+struct GapBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gapbench",
+        abstract: "Benchmark GapIndex on a gapcorpus corpus and query set.",
+        discussion: """
+            Prints one JSON object (the shape Tools/tantivy/compare.py expects from
+            --engine-command), or a table with --table. Query sets whose drafts all lack a
+            description are run as as-you-type (prefix) queries.
+
+            Example:
+              swift build -c release --product gapbench
+              .build/release/gapbench --corpus /tmp/gapcorpus/corpus-100000.jsonl \\
+                --queries /tmp/gapcorpus/queries-paraphrase-100000.jsonl --table
+            """)
+
+    @Option(help: "The corpus (gapcorpus corpus output).") var corpus: String
+    @Option(help: "The query set (gapcorpus queries output).") var queries: String
+    @Option(help: "Results per query.") var limit = 10
+    @Option(help: "Queries run before measuring.") var warmup = 100
+    @Flag(help: "Print a table instead of JSON.") var table = false
+    @Flag(help: "Disable typo tolerance.") var noFuzzy = false
+    @Option(help: "Search at most this many words of a draft (RankingParameters.maxQueryWords).") var maxQueryWords: Int?
+    @Option(name: .customLong("repeat"), help: "Run the query set this many times (for profiling).") var repetitions = 1
+
+    struct CorpusLine: Decodable {
+        var index: Int
+        var title: String
+        var description: String
+        var category: String
+    }
+
+    struct QueryLine: Decodable {
+        var title: String
+        var description: String
+        var acceptable: [Int]
+    }
+
+    func run() throws {
+        let decoder = JSONDecoder()
+        let corpusData = try Data(contentsOf: URL(fileURLWithPath: corpus))
+        var documents: [IndexDocument] = []
+        var categories: [String: UInt32] = [:]
+        var textBytes = 0
+        for line in corpusData.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+            let gap = try decoder.decode(CorpusLine.self, from: Data(line))
+            let category = categories[gap.category] ?? UInt32(categories.count + 1)
+            categories[gap.category] = category
+            textBytes += gap.title.utf8.count + gap.description.utf8.count
+            documents.append(IndexDocument(
+                id: UInt64(gap.index + 1), title: gap.title, description: gap.description,
+                attributes: DocumentAttributes(category: category)))
+        }
+        let queryData = try Data(contentsOf: URL(fileURLWithPath: queries))
+        let queryLines = try queryData.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map {
+            try decoder.decode(QueryLine.self, from: Data($0))
+        }
+        let prefix = queryLines.allSatisfy { $0.description.isEmpty }
+
+        let clock = ContinuousClock()
+        var start = clock.now
+        let analyzer = Analyzer()
+        let bytes = SegmentBuilder.build(documents, analyzer: analyzer, sequence: 1)
+        let buildSeconds = seconds(clock.now - start)
+        var parameters = RankingParameters()
+        if noFuzzy { parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000) }
+        if let maxQueryWords { parameters.maxQueryWords = maxQueryWords }
+        let index = LiveIndex(analyzer: analyzer, parameters: parameters)
+        var latencies: [Double] = []
+        var ranks: [Int?] = []
+        var openSeconds = 0.0
+        try bytes.withUnsafeBytes { raw in
+            start = clock.now
+            let segment = try index.openSegment(raw)
+            index.update(segments: [segment], documents: [], through: 1)
+            openSeconds = seconds(clock.now - start)
+            func request(_ query: QueryLine) -> SearchRequest {
+                SearchRequest(title: query.title, description: query.description, limit: limit, prefixLastWord: prefix)
+            }
+            for query in queryLines.prefix(warmup) { _ = index.search(request(query), segments: [segment]) }
+            for query in (0..<repetitions).flatMap({ _ in queryLines }) {
+                let searchRequest = request(query)
+                let before = clock.now
+                let hits = index.search(searchRequest, segments: [segment])
+                latencies.append(seconds(clock.now - before) * 1000)
+                let acceptable = Set(query.acceptable.map { UInt64($0 + 1) })
+                ranks.append(hits.firstIndex { acceptable.contains($0.id) }.map { $0 + 1 })
+            }
+        }
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        let n = Double(max(ranks.count, 1))
+        let result = Result(
+            engine: "gapsearch", mode: prefix ? "prefix" : (noFuzzy ? "bm25f" : "bm25f+fuzzy"), build_seconds: buildSeconds,
+            open_seconds: openSeconds, p50_ms: percentile(0.5), p90_ms: percentile(0.9), p99_ms: percentile(0.99),
+            max_ms: sorted.last ?? 0, recall_at_1: Double(ranks.filter { ($0 ?? .max) <= 1 }.count) / n,
+            recall_at_10: Double(ranks.filter { ($0 ?? .max) <= 10 }.count) / n,
+            mrr: ranks.reduce(0.0) { $0 + ($1.map { 1 / Double($0) } ?? 0) } / n, queries: ranks.count,
+            documents: documents.count, index_bytes: bytes.count, text_bytes: textBytes)
+        if table {
+            print(String(format: "%d docs, %d queries (%@): build %.2f s, open %.4f s, index %.1f MB for %.1f MB of text",
+                         result.documents, result.queries, result.mode, result.build_seconds, result.open_seconds,
+                         Double(result.index_bytes) / 1e6, Double(result.text_bytes) / 1e6))
+            print(String(format: "latency ms p50 %.3f  p90 %.3f  p99 %.3f  max %.3f   R@1 %.3f  R@10 %.3f  MRR %.3f",
+                         result.p50_ms, result.p90_ms, result.p99_ms, result.max_ms, result.recall_at_1, result.recall_at_10, result.mrr))
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        }
+    }
+
+    struct Result: Encodable {
+        var engine: String
+        var mode: String
+        var build_seconds: Double
+        var open_seconds: Double
+        var p50_ms: Double
+        var p90_ms: Double
+        var p99_ms: Double
+        var max_ms: Double
+        var recall_at_1: Double
+        var recall_at_10: Double
+        var mrr: Double
+        var queries: Int
+        var documents: Int
+        var index_bytes: Int
+        var text_bytes: Int
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
