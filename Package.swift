@@ -110,6 +110,7 @@ let package = Package(
             name: "GapStoreTests",
             dependencies: [
                 "GapStore",
+                "GapIndex",
                 "LMDB",
                 "GapTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),

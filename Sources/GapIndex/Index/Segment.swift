@@ -5,7 +5,7 @@
 ///
 /// | section | contents |
 /// |---|---|
-/// | header | magic `GAPSEG01`, format version, counts, analyzer fingerprint, sequence, field length totals, section offsets |
+/// | header | magic `GAPSEG01`, format version, counts, analyzer fingerprint, sequence, field length totals, nonce, total length, section offsets |
 /// | ids | `UInt64` gap id per slot |
 /// | status, merged | `UInt8` per slot |
 /// | category | `UInt32` per slot |
@@ -94,6 +94,8 @@ public struct Segment: @unchecked Sendable {
         guard version == Self.formatVersion else { throw .unsupportedVersion(version) }
         self.base = base
         byteCount = bytes.count
+        // The exact length written: any truncation or extension is damage.
+        guard u64(88) == UInt64(bytes.count) else { throw .sectionOutOfBounds("length \(u64(88)) recorded, \(bytes.count) found") }
         // Counts larger than the bytes themselves are damage (and would overflow below).
         for offset in [16, 24, 32, 40, 64, 72] where u64(offset) > UInt64(bytes.count) * 65_536 {
             throw .sectionOutOfBounds("header field at \(offset)")

@@ -1,6 +1,9 @@
 /// Serializes a ``MemoryIndex`` into the ``Segment`` format: live documents only, slots
 /// renumbered densely, terms sorted bytewise.
 enum SegmentWriter {
+    /// Segments are padded to at least this size (see `serialize`).
+    static let minimumSize = 8192
+
     static func serialize(_ index: MemoryIndex, analyzerFingerprint: UInt64, sequence: UInt64) -> [UInt8] {
         // Dense slots for live documents.
         var newSlot = [UInt32](repeating: UInt32.max, count: index.slotCount)
@@ -127,6 +130,9 @@ enum SegmentWriter {
         section { w in for stem in stemOrder { w.append(contentsOf: index.stems.bytes(of: stem)) } }
         section { w in for slot in liveSlots { w.append(index.contentHashes[slot]) } }
         out.align(8)
+        // Small values sit inside an LMDB leaf page at any alignment; from a few KiB they get
+        // pages of their own (page-aligned), which the in-place reader needs.
+        if out.count < minimumSize { out.appendZeros(minimumSize - out.count) }
 
         // Header.
         out.set(Segment.magic, at: 0)
@@ -140,6 +146,7 @@ enum SegmentWriter {
         out.set(UInt64(liveSlots.reduce(0) { $0 + Int(index.titleLengths[$1]) }), at: 64)
         out.set(UInt64(liveSlots.reduce(0) { $0 + Int(index.descriptionLengths[$1]) }), at: 72)
         out.set(UInt64.random(in: 1...UInt64.max), at: 80)
+        out.set(UInt64(out.count), at: 88)
         for (i, offset) in offsets.enumerated() { out.set(UInt64(offset), at: 96 + i * 8) }
         return out.bytes
     }

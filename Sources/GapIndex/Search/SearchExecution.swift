@@ -313,10 +313,10 @@ struct SearchExecution {
     private func prune(_ candidates: inout [UInt32], _ priors: inout [Float], rest: Float, limit: Int) -> Bool {
         let scores = scratch.scores
         guard candidates.count > limit else { return true }
-        var lower = candidates.indices.map { scores[Int(candidates[$0])] * priors[$0] }
-        // The k-th largest lower bound.
-        lower.sort(by: >)
-        let kth = lower[limit - 1]
+        // The k-th largest lower bound, with a min-heap of the k largest.
+        var heap = TopK<Float>(capacity: limit) { $0 < $1 }
+        for i in candidates.indices { heap.insert(scores[Int(candidates[i])] * priors[i]) }
+        let kth = heap.threshold!
         var kept = 0
         for i in candidates.indices where (scores[Int(candidates[i])] + rest) * priors[i] >= kth {
             candidates[kept] = candidates[i]

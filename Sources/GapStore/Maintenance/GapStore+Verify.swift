@@ -68,7 +68,8 @@ extension GapStore {
                 }
             }
         }
-        let segments = try loadSegments(txn)
+        let (segments, storage) = try loadSegments(txn)
+        defer { withExtendedLifetime(storage) {} }
         try synchronizeIndex(segments, txn)
         var indexed: [UInt64: UInt64] = [:]
         for segment in segments { for document in segment.documents() { indexed[document.id] = document.contentHash } }

@@ -86,7 +86,8 @@ extension GapStore {
             var categoryIDs = Set<UInt32>()
             for name in query.categories { categoryIDs.insert(try taxonomy.resolve(category: name, subcategory: nil).0) }
             let draftCategory = try query.category.map { (name) throws(GapStoreError) in try taxonomy.resolve(category: name, subcategory: nil).0 } ?? 0
-            let segments = try loadSegments(txn)
+            let (segments, storage) = try loadSegments(txn)
+            defer { withExtendedLifetime(storage) {} }
             try synchronizeIndex(segments, txn)
             let request = SearchRequest(
                 title: query.title, description: query.description, limit: query.limit, prefixLastWord: query.asYouType,

@@ -20,26 +20,35 @@ extension GapStore {
     }
 
     /// The persisted segments in use: the base, then the tail. A segment written by another
-    /// analyzer version is ignored (the delta covers its gaps until the next rebuild).
-    func loadSegments(_ txn: borrowing Transaction) throws -> [Segment] {
-        guard let database = schema.search else { return [] }
+    /// analyzer version is ignored (the delta covers its gaps until the next rebuild). The
+    /// segments are valid for the transaction, and as long as `storage` lives.
+    func loadSegments(_ txn: borrowing Transaction) throws -> (segments: [Segment], storage: [AlignedCopy]) {
+        guard let database = schema.search else { return ([], []) }
         var segments: [Segment] = []
+        var storage: [AlignedCopy] = []
         for key in [SegmentKey.base, SegmentKey.tail] {
             let segment: Segment? = try txn.withValue(forKey: key, in: database) { bytes in
+                var source = bytes
+                if let base = bytes.baseAddress, Int(bitPattern: base) % 8 != 0 {
+                    // Written by a version that did not pad small segments: read a copy.
+                    let copy = AlignedCopy(bytes)
+                    storage.append(copy)
+                    source = copy.bytes
+                }
                 do {
-                    let segment = try searchIndex.openSegment(bytes)
+                    let segment = try searchIndex.openSegment(source)
                     return segment.analyzerFingerprint == searchIndex.analyzer.fingerprint ? segment : nil
                 } catch {
                     return nil  // damaged: `verify` reports it, the next rebuild replaces it
                 }
             } ?? nil
             guard let segment else {
-                if key == SegmentKey.base { return [] }  // a tail without its base means nothing
+                if key == SegmentKey.base { return ([], storage) }  // a tail without its base means nothing
                 continue
             }
             segments.append(segment)
         }
-        return segments
+        return (segments, storage)
     }
 
     /// The gaps touched by changes after `sequence`.
@@ -84,7 +93,8 @@ extension GapStore {
     public func maintainSearchIndex() throws(GapStoreError) {
         guard schema.search != nil, !env.isReadOnly else { return }
         let plan: (key: String, bytes: [UInt8], sequence: UInt64)? = try read("planning a search index rebuild") { txn in
-            let segments = try loadSegments(txn)
+            let (segments, storage) = try loadSegments(txn)
+            defer { withExtendedLifetime(storage) {} }
             let last = try schema.readCounter(MetaKey.nextChange, txn)
             let gapCount = try txn.statistics(of: schema.gaps).entries
             guard let base = segments.first else {
@@ -104,7 +114,8 @@ extension GapStore {
         do {
             try env.write { txn in
                 // Another process may have stored newer segments meanwhile.
-                let current = try loadSegments(txn)
+                let (current, storage) = try loadSegments(txn)
+                defer { withExtendedLifetime(storage) {} }
                 if plan.key == SegmentKey.tail {
                     guard current.count >= 1, (current.last?.sequence ?? 0) < plan.sequence else { return }
                 } else if let base = current.first, base.sequence >= plan.sequence {
@@ -161,4 +172,17 @@ func teamHash(_ team: String) -> UInt64 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
     for byte in team.trimmingWhitespace().lowercased().utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
     return hash == 0 ? 1 : hash
+}
+
+/// An 8-byte-aligned copy of bytes, freed with the object.
+final class AlignedCopy {
+    let bytes: UnsafeRawBufferPointer
+
+    init(_ source: UnsafeRawBufferPointer) {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(source.count, 1), alignment: 16)
+        memory.copyMemory(from: source)
+        bytes = UnsafeRawBufferPointer(memory)
+    }
+
+    deinit { bytes.deallocate() }
 }

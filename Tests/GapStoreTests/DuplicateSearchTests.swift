@@ -1,0 +1,109 @@
+import Foundation
+import GapIndex
+import GapStore
+import GapTestSupport
+import LMDB
+import Testing
+
+@Suite struct DuplicateSearchTests {
+    private func options(tail: UInt64 = 256, base: Int = 2000) -> GapStore.Options {
+        var options = GapStore.Options()
+        options.tailRebuildChanges = tail
+        options.baseRebuildMinimum = base
+        return options
+    }
+
+    @Test func findsGapsAfterEveryKindOfChange() throws {
+        try withStore { store, _ in
+            try seedTaxonomyAndAccounts(store)
+            let saml = try store.createGap(
+                GapDraft(title: "SAML group sync with Okta", description: "Map Okta groups to teams automatically", category: "Authentication", team: "Identity"),
+                by: "ana").gap.id
+            let regex = try store.createGap(GapDraft(title: "Regex search in commit diffs", category: "Code search", team: "Search"), by: "ana").gap.id
+            let first = try store.findDuplicates(DuplicateQuery(title: "okta group synchronisation for SAML", explain: true))
+            #expect(first.first?.gap.id == saml)
+            #expect(first.first.map { $0.explanation.reduce(0) { $0 + $1.contribution } }.map { abs($0 - first[0].score) < 1e-9 * first[0].score } == true)
+            // Typos.
+            #expect(try store.findDuplicates(DuplicateQuery(title: "reegx serch in comit difs")).first?.gap.id == regex)
+            // An edit: the old wording no longer finds it, the new one does.
+            try store.editGap(regex, GapEdit(title: "Structural search across monorepos"), by: "pm")
+            #expect(try store.findDuplicates(DuplicateQuery(title: "structural search monorepos")).first?.gap.id == regex)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "regex diffs")).allSatisfy { $0.gap.id != regex })
+            // Filters: status, team, category.
+            try store.setStatus(saml, to: .scheduled, by: "pm")
+            #expect(try store.findDuplicates(DuplicateQuery(title: "saml okta", statuses: [.open])).isEmpty)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "saml okta", statuses: [.scheduled])).first?.gap.id == saml)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "saml okta", teams: ["search"])).isEmpty)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "saml okta", categories: ["authentication"])).first?.gap.id == saml)
+            // Merged gaps are hidden unless asked for.
+            let copy = try store.createGap(GapDraft(title: "Okta SAML groups"), by: "bo", forced: true).gap.id
+            try store.merge(copy, into: saml, by: "pm")
+            let results = try store.findDuplicates(DuplicateQuery(title: "okta saml groups"))
+            #expect(!results.contains { $0.gap.id == copy })
+            #expect(try store.findDuplicates(DuplicateQuery(title: "okta saml groups", includeMerged: true)).contains { $0.gap.id == copy })
+            #expect(try store.history(of: copy).first?.event == .created(forced: true))
+            #expect(try store.verify().isConsistent)
+            // As you type.
+            #expect(try store.findDuplicates(DuplicateQuery(title: "structural sea", asYouType: true)).first?.gap.id == regex)
+            // Bad input.
+            expectFailure(.invalidField) { try store.findDuplicates(DuplicateQuery(title: "  ")) }
+            expectFailure(.invalidField) { try store.findDuplicates(DuplicateQuery(title: "x", limit: 0)) }
+            expectFailure(.unknownCategory) { try store.findDuplicates(DuplicateQuery(title: "x", categories: ["Nope"])) }
+        }
+    }
+
+    /// Segments are persisted and rebuilt as the store changes: after many writes (tail and
+    /// base rebuilds) and a reopen, every gap is found by its own title and `verify` agrees.
+    @Test func persistedSegmentsStayInStepThroughRebuildsAndReopening() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/store"
+            var titles: [GapID: String] = [:]
+            do {
+                let store = try GapStore(path: path, options: options(tail: 8, base: 20))
+                for n in 0..<120 {
+                    let title = "Request \(n) for feature\(n) with word\(n % 7)"
+                    titles[try store.createGap(GapDraft(title: title), by: "ana").gap.id] = title
+                    if n % 10 == 9 {
+                        // Edit an earlier gap: its new text must replace the old.
+                        let id = GapID(UInt64(n - 5))
+                        let edited = "Edited \(n) about thing\(n)"
+                        try store.editGap(id, GapEdit(title: edited), by: "pm")
+                        titles[id] = edited
+                    }
+                }
+                let report = try store.verify()
+                #expect(report.isConsistent, "\(report.problems)")
+            }
+            let reopened = try GapStore(path: path)
+            for (id, title) in titles {
+                #expect(try reopened.findDuplicates(DuplicateQuery(title: title, limit: 3)).first?.gap.id == id, "\(title)")
+            }
+            #expect(try reopened.verify().isConsistent)
+        }
+    }
+
+    @Test func verifyNoticesAStaleSegmentAndReindexRepairsIt() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/store"
+            do {
+                let store = try GapStore(path: path)
+                try store.createGap(GapDraft(title: "Audit log streaming to Splunk"), by: "ana")
+                try store.createGap(GapDraft(title: "Batch changes for GitLab"), by: "ana")
+            }
+            do {
+                // Replace the base segment with one built from other text (same sequence).
+                let env = try LMDB.Environment(path: path)
+                let search = try env.openDatabase(named: "search")
+                let bytes = SegmentBuilder.build(
+                    [IndexDocument(id: 1, title: "Something else entirely", description: "")], analyzer: Analyzer(), sequence: 100)
+                try env.write { txn in try txn.put(bytes, forKey: "base", in: search) }
+            }
+            let store = try GapStore(path: path)
+            let report = try store.verify()
+            #expect(report.problems.contains { $0.contains("search index") })
+            try store.rebuildIndexes()
+            #expect(try store.verify().isConsistent)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "splunk audit log")).first?.gap.id == GapID(1))
+        }
+    }
+}
