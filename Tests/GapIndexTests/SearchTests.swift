@@ -350,3 +350,29 @@ struct SearchTests {
         }
     }
 }
+
+/// Ranking parameters that switch an ingredient off (a weight of zero) must not break the
+/// accumulator, whose "untouched" marker is a zero score.
+@Suite struct ZeroWeightTests {
+    @Test(arguments: ["stemWeight", "draftTitleWeight", "oneTypoWeight", "titleWeight"])
+    func zeroWeightsAreSafe(parameter: String) {
+        var parameters = RankingParameters()
+        switch parameter {
+        case "stemWeight": parameters.stemWeight = 0
+        case "draftTitleWeight": parameters.draftTitleWeight = 0
+        case "oneTypoWeight": parameters.oneTypoWeight = 0
+        default: parameters.titleWeight = 0
+        }
+        let index = LiveIndex(parameters: parameters)
+        let documents = (1...300).map { n in
+            IndexDocument(id: UInt64(n), title: "searching searches search \(n % 7) permissions", description: "search \(n) searched")
+        }
+        index.update(segments: [], documents: documents, through: 1)
+        for limit in [1, 10, 50] {
+            let hits = index.search(SearchRequest(title: "searches permisions", description: "searching", limit: limit), segments: [])
+            #expect(hits.count <= limit)
+            #expect(Set(hits.map(\.id)).count == hits.count)
+            #expect(hits.allSatisfy { $0.score >= 0 })
+        }
+    }
+}

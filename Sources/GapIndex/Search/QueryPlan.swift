@@ -130,6 +130,9 @@ struct QueryPlanner {
     private func variants(of word: [UInt8], prefix: Bool) -> [Variant] {
         var byBytes: [[UInt8]: Variant] = [:]
         func add(_ bytes: [UInt8], _ kind: MatchKind, _ weight: Float) {
+            // A kind weighted 0 is switched off; it must not become a variant (scores are
+            // strictly positive).
+            guard weight > 0 else { return }
             if let existing = byBytes[bytes], existing.kindWeight >= weight { return }
             byBytes[bytes] = locate(bytes, kind: kind, weight: weight)
         }

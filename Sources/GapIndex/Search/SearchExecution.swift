@@ -203,11 +203,15 @@ struct SearchExecution {
                         let score = scale * weighted / (k1 + weighted)
                         let global = base &+ slot
                         let previous = best[global]
-                        if previous == 0 {
-                            groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
-                            groupCount &+= 1
+                        // Zero marks "untouched": a slot is listed once, when its best first
+                        // becomes positive, so the lists never outgrow the slot count.
+                        if score > previous {
+                            if previous == 0 {
+                                groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
+                                groupCount &+= 1
+                            }
+                            best[global] = score
                         }
-                        if score > previous { best[global] = score }
                     }
                     j &+= 1
                 }
@@ -222,11 +226,13 @@ struct SearchExecution {
                             let score = scale * weighted / (k1 + weighted)
                             let global = base + slot
                             let previous = best[global]
-                            if previous == 0 {
-                                groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
-                                groupCount += 1
+                            if score > previous {
+                                if previous == 0 {
+                                    groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
+                                    groupCount += 1
+                                }
+                                best[global] = score
                             }
-                            if score > previous { best[global] = score }
                         }
                     }
                 }
@@ -239,7 +245,7 @@ struct SearchExecution {
         for i in 0..<groupCount {
             let g = Int(groupTouched[i])
             let previous = scores[g]
-            if previous == 0 {
+            if previous == 0 {  // best[g] > 0 here, so each slot is listed once
                 touched[touchedCount] = UInt32(truncatingIfNeeded: g)
                 touchedCount &+= 1
             }
