@@ -1,11 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Benchmarks for the LMDB wrapper, kept in a package of their own so the main package does not
-// depend on package-benchmark. Run from the repository root (README.md has the details,
-// including a compiler-crash workaround that release builds of Sources/LMDB need for now):
+// Benchmarks for the LMDB wrapper (LMDBBenchmarks) and the GapStore library
+// (GapStoreBenchmarks), kept in a package of their own so the main package does not depend on
+// package-benchmark. Run from the repository root (README.md has the details):
 //
 //     swift package --package-path Benchmarks benchmark
+//     swift package --package-path Benchmarks benchmark --filter "GapStore.*"
 //
 // The "MallocInterposer" trait is listed explicitly: it supplies the malloc metrics, and
 // naming the traits leaves out the default "RuntimeInterposer" trait (ARC metrics on Linux
@@ -30,7 +31,18 @@ let package = Package(
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
-        )
+        ),
+        .executableTarget(
+            name: "GapStoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GapStore", package: "gapsearch"),
+            ],
+            path: "GapStoreBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

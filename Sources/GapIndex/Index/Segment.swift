@@ -24,7 +24,7 @@ public struct Segment: @unchecked Sendable {
     // @unchecked Sendable: a read-only view of bytes the owner keeps alive and unchanged.
 
     static let magic: UInt64 = 0x3130_4745_5350_4147  // "GAPSEG01"
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let headerSize = 256
 
     let base: UnsafeRawPointer
