@@ -27,6 +27,8 @@ struct GapBenchCommand: ParsableCommand {
     @Flag(help: "Print a table instead of JSON.") var table = false
     @Flag(help: "Disable typo tolerance.") var noFuzzy = false
     @Option(help: "Search at most this many words of a draft (RankingParameters.maxQueryWords).") var maxQueryWords: Int?
+    @Option(help: "RankingParameters.draftTitleWeight.") var draftTitleWeight: Float?
+    @Option(help: "RankingParameters.titleWeight.") var titleWeight: Float?
     @Option(name: .customLong("repeat"), help: "Run the query set this many times (for profiling).") var repetitions = 1
 
     struct CorpusLine: Decodable {
@@ -71,6 +73,8 @@ struct GapBenchCommand: ParsableCommand {
         var parameters = RankingParameters()
         if noFuzzy { parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000) }
         if let maxQueryWords { parameters.maxQueryWords = maxQueryWords }
+        if let draftTitleWeight { parameters.draftTitleWeight = draftTitleWeight }
+        if let titleWeight { parameters.titleWeight = titleWeight }
         let index = LiveIndex(analyzer: analyzer, parameters: parameters)
         var latencies: [Double] = []
         var ranks: [Int?] = []
