@@ -122,6 +122,36 @@ struct GapJSON: Decodable {
         }
     }
 
+    @Test func checkGatesCreationWithExitCodes() throws {
+        try withTemporaryDirectory { directory in
+            let store = directory + "/s"
+            let created = try gapsearch(["gap", "create", "Export audit log events to Splunk", "--description", "Security teams stream admin activity to their SIEM"], store: store)
+            #expect(created.status == 0, "\(created.standardError)")
+            // A close paraphrase with a typo is a likely duplicate: exit code 2.
+            let check = try gapsearch(["check", "export audit log evnts to splunk", "--json"], store: store)
+            #expect(check.status == 2, "\(check.standardError)")
+            struct Check: Decodable {
+                var likelyDuplicate: Bool
+                var candidates: [Candidate]
+                struct Candidate: Decodable { var gap: GapJSON; var confidence: Double; var explanation: [Part] }
+                struct Part: Decodable { var kind: String; var match: String?; var contribution: Double }
+            }
+            let result = try decode(Check.self, check.standardOutput)
+            #expect(result.likelyDuplicate && result.candidates.first?.gap.id == "GAP-000001")
+            #expect(result.candidates.first?.explanation.contains { $0.match == "fuzzy(1)" } == true)
+            // Something unrelated is not: exit code 0.
+            #expect(try gapsearch(["check", "dark mode for the code viewer"], store: store).status == 0)
+            // gap create refuses the duplicate, and --force records that it was overridden.
+            let refused = try gapsearch(["gap", "create", "Export audit log events to Splunk"], store: store)
+            #expect(refused.status == 2)
+            #expect(refused.standardError.contains("GAP-000001"))
+            #expect(try gapsearch(["gap", "create", "Export audit log events to Splunk", "--force"], store: store).status == 0)
+            #expect(try gapsearch(["gap", "history", "2"], store: store).standardOutput.contains("created despite a likely duplicate"))
+            // As-you-type suggestions.
+            #expect(try gapsearch(["suggest", "audit log exp"], store: store).standardOutput.contains("GAP-000001"))
+        }
+    }
+
     /// A long-running process (this test, holding a store open) sees a gap another process
     /// (the CLI) created, on its next call, and the other way round.
     @Test func aLongRunningProcessSeesAnotherProcesssWrites() throws {
@@ -134,6 +164,8 @@ struct GapJSON: Decodable {
             #expect(created.status == 0)
             #expect(try service.gap(GapID(2))?.title == "Created by the CLI")
             #expect(try service.lastChangeSequence() == 2)
+            // Its duplicate search finds the other process's gap without a restart.
+            #expect(try service.findDuplicates(DuplicateQuery(title: "created by the cli")).first?.gap.id == GapID(2))
         }
     }
 
