@@ -159,8 +159,9 @@ struct SegmentTests {
 
     @Test func otherVersionIsRejected() {
         var bytes = Self.build()
-        bytes[8] = 2
-        #expect(Self.open(bytes) == .failure(.unsupportedVersion(2)))
+        let other = Segment.formatVersion + 1
+        bytes[8] = UInt8(other)
+        #expect(Self.open(bytes) == .failure(.unsupportedVersion(other)))
     }
 
     @Test func misalignedStartIsRejected() {

@@ -2,17 +2,24 @@
 /// queries.
 public struct StopWords: Sendable {
     private let words: Set<[UInt8]>
+    /// The same words in an allocation-free hash table, for the per-word check.
+    private let table: TermInterner
 
     /// A stop list of the given lowercase words.
     public init(_ words: [String]) {
         self.words = Set(words.map { Array($0.utf8) })
+        var table = TermInterner()
+        for word in self.words { _ = word.withUnsafeBufferPointer { table.intern($0) } }
+        self.table = table
     }
 
     /// The words in a fixed order (for fingerprints).
     var sortedWords: [[UInt8]] { words.sorted { $0.lexicographicallyPrecedes($1) } }
 
     /// Whether the folded word is a stop word.
-    func contains(_ word: [UInt8]) -> Bool { words.contains(word) }
+    func contains(_ word: [UInt8]) -> Bool {
+        !words.isEmpty && word.withUnsafeBufferPointer { table.find($0) } != nil
+    }
 
     /// No stop words.
     public static let none = StopWords([])

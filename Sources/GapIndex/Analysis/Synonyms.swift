@@ -19,6 +19,10 @@ public struct Synonyms: Sendable {
     let byLastWord: [[UInt8]: [Phrase]]
     /// The longest phrase, in words.
     let longest: Int
+    /// The first two bytes of every member word's stem, as a bitmap: Porter's algorithm only
+    /// touches suffixes, so a word whose first two bytes are not here cannot end a phrase —
+    /// checked before stemming every word.
+    let twoBytePrefixes: [UInt64]
 
     /// Groups of synonyms; the first member of each is its canonical term and should be a
     /// single word.
@@ -44,12 +48,24 @@ public struct Synonyms: Sendable {
         self.canonical = canonical
         self.byLastWord = byLastWord
         self.longest = longest
+        var prefixes = [UInt64](repeating: 0, count: 1024)
+        for stem in byLastWord.keys {
+            let key = Self.prefixKey(stem)
+            prefixes[key >> 6] |= 1 << UInt64(key & 63)
+        }
+        twoBytePrefixes = prefixes
+    }
+
+    @inline(__always)
+    static func prefixKey(_ word: [UInt8]) -> Int {
+        Int(word.first ?? 0) << 8 | Int(word.count > 1 ? word[1] : 0)
     }
 
     private init(empty: Void) {
         canonical = []
         byLastWord = [:]
         longest = 0
+        twoBytePrefixes = []
     }
 
     /// No synonyms.
@@ -89,15 +105,23 @@ public struct Synonyms: Sendable {
         _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Analyzer.Role) -> Void
     ) {
         guard longest > 0 else { return }
-        var stem = word
-        Stemming.stem(&stem)
-        recent.append(stem)
-        if recent.count > longest { recent.removeFirst() }
+        // `recent` keeps the last words as written; they are stemmed only for a candidate.
+        if longest > 1 {
+            recent.append(word)
+            if recent.count > longest { recent.removeFirst() }
+        }
+        let key = Self.prefixKey(word)
+        guard twoBytePrefixes[key >> 6] & (1 << UInt64(key & 63)) != 0 else { return }
+        let stem = Stemming.stem(of: word)
         guard let phrases = byLastWord[stem] else { return }
         var emitted: [Int] = []
         for phrase in phrases where !phrase.isCanonical && !emitted.contains(phrase.group) {
             let count = phrase.words.count
-            guard recent.count >= count, Array(recent[(recent.count - count)...]) == phrase.words else { continue }
+            if count > 1 {
+                guard recent.count >= count else { continue }
+                let earlier = recent[(recent.count - count)..<(recent.count - 1)].map { Stemming.stem(of: $0) }
+                guard earlier == Array(phrase.words.dropLast()) else { continue }
+            }
             emitted.append(phrase.group)
             canonical[phrase.group].withUnsafeBufferPointer { emit($0, position, .synonym) }
         }

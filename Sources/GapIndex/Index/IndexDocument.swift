@@ -4,18 +4,23 @@ public struct IndexDocument: Sendable, Hashable {
     /// same hash index the same way. `verify` compares stored hashes with the records'.
     public var contentHash: UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
+        func mix(_ bytes: UnsafeRawBufferPointer) {
             for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
             hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
         }
-        mix(title.utf8)
-        mix(description.utf8)
+        func mix(_ text: String) {
+            var copy = text
+            copy.withUTF8 { mix(UnsafeRawBufferPointer($0)) }
+        }
+        func mix(_ byte: UInt8) { withUnsafeBytes(of: byte) { mix($0) } }
+        mix(title)
+        mix(description)
         withUnsafeBytes(of: id.littleEndian) { mix($0) }
-        withUnsafeBytes(of: attributes.status) { mix($0) }
+        mix(attributes.status)
         withUnsafeBytes(of: attributes.category.littleEndian) { mix($0) }
         withUnsafeBytes(of: attributes.team.littleEndian) { mix($0) }
         withUnsafeBytes(of: attributes.createdAt.littleEndian) { mix($0) }
-        mix(CollectionOfOne(attributes.merged ? 1 : 0))
+        mix(attributes.merged ? 1 : 0)
         return hash
     }
 
