@@ -14,26 +14,48 @@ enum BugLikeText {
     static func evidence(in texts: String...) -> [String] {
         var found: [String] = []
         for text in texts {
-            let lower = text.lowercased()
-            for phrase in phrases where lower.contains(phrase) && !found.contains(phrase) { found.append(phrase) }
-            var word = ""
-            for scalar in lower.unicodeScalars {
-                if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-                    word.unicodeScalars.append(scalar)
-                } else {
-                    if words.contains(word), !found.contains(word) { found.append(word) }
-                    word = ""
-                }
+            // One pass over lowercased ASCII bytes: words are looked up in a set, phrases
+            // matched as byte sequences (String.contains would build a searcher per phrase).
+            let lower = Array(text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
+            for phrase in phraseBytes where !found.contains(phrase.text) && contains(lower, phrase.bytes) {
+                found.append(phrase.text)
             }
-            if words.contains(word), !found.contains(word) { found.append(word) }
+            var start = 0
+            for index in 0...lower.count {
+                let isWordByte = index < lower.count && (lower[index] >= 0x80 || isAlphanumeric(lower[index]))
+                if isWordByte { continue }
+                if index > start, index - start <= 32 {
+                    let word = String(decoding: lower[start..<index], as: UTF8.self)
+                    if words.contains(word), !found.contains(word) { found.append(word) }
+                }
+                start = index + 1
+            }
             // Java-style exception class names: FooBarException, java.lang.IllegalStateException.
-            for token in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "." })
-            where token.hasSuffix("Exception") || token.hasSuffix("Error") && token.first?.isUppercase == true && token.count > 5 {
-                let name = String(token.split(separator: ".").last ?? token)
-                if !found.contains(name) { found.append(name) }
+            if text.utf8.count < 64 * 1024, text.contains("Exception") || text.contains("Error") {
+                for token in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "." })
+                where token.hasSuffix("Exception") || (token.hasSuffix("Error") && token.first?.isUppercase == true && token.count > 5) {
+                    let name = String(token.split(separator: ".").last ?? token)
+                    if !found.contains(name) { found.append(name) }
+                }
             }
         }
         return found
+    }
+
+    private static let phraseBytes: [(text: String, bytes: [UInt8])] = phrases.map { ($0, Array($0.utf8)) }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return false }
+        var i = 0
+        while i + needle.count <= haystack.count {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     static func warning(title: String, description: String) -> GapWarning? {
