@@ -352,9 +352,13 @@ struct SearchExecution {
         let scores = scratch.scores
         func consider(_ global: Int) {
             let text = scores[global]
-            // Cheap test first: a document that cannot beat the k-th best even with the
-            // largest prior is not looked up.
-            if let worst = heap.threshold, text * maxPrior < worst.score { return }
+            // Cheap tests first: a document that cannot beat the k-th best even with the
+            // largest prior is not looked up — nor one that can only tie with it and loses
+            // the tie on its id (ties are common among short, similar gaps).
+            if let worst = heap.threshold {
+                let bound = text * maxPrior
+                if bound < worst.score || (bound == worst.score && id(ofGlobal: global, bases: bases) > worst.id) { return }
+            }
             guard let document = attributes(ofGlobal: global, bases: bases) else { return }
             guard filter.accepts(status: document.status, category: document.category, team: document.team, merged: document.merged)
             else { return }
@@ -375,6 +379,16 @@ struct SearchExecution {
         var team: UInt64
         var merged: Bool
         var createdAt: Int64
+    }
+
+    /// The gap id at a global slot.
+    @inline(__always)
+    private func id(ofGlobal global: Int, bases: [Int]) -> UInt64 {
+        let deltaBase = bases[bases.count - 1]
+        if global >= deltaBase { return delta.ids[global - deltaBase] }
+        var index = segments.count - 1
+        while bases[index] > global { index -= 1 }
+        return segments[index].ids[global - bases[index]]
     }
 
     /// The attributes of a live document at a global slot, `nil` if superseded.
