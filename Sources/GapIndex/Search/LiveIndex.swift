@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,7 +27,9 @@ public final class LiveIndex: @unchecked Sendable {
     private var segmentNonces: [UInt64] = []
     private var appliedSequenceStorage: UInt64 = 0
     private var deltaNorms = Norms()
-    private let scratchPool = ScratchPool()
+    /// Scratch buffers shared by concurrent searches: each search takes one and gives it
+    /// back, so steady-state searches allocate no accumulators.
+    private let scratchPool = Mutex<[SearchScratch]>([])
 
     public init(analyzer: Analyzer = Analyzer(), parameters: RankingParameters = RankingParameters()) {
         self.analyzer = analyzer
@@ -57,15 +61,16 @@ public final class LiveIndex: @unchecked Sendable {
     public var deltaDocumentCount: Int { lock.withReadLock { delta.liveCount } }
 
     /// Segments already checked in full, by nonce and size.
-    private let checkedSegments = CheckedSegments()
+    private let checkedSegments = Mutex<Set<[UInt64]>>([])
 
     /// Reads a segment in place, checking its structure in full the first time these bytes
     /// are seen (by nonce and size) and only its header afterwards.
     public func openSegment(_ bytes: UnsafeRawBufferPointer) throws(Segment.FormatError) -> Segment {
         let header = try Segment(bytes: bytes, deepCheck: false)
-        if checkedSegments.contains(header.nonce, bytes.count) { return header }
+        let key = [header.nonce, UInt64(bytes.count)]
+        if checkedSegments.withLock({ $0.contains(key) }) { return header }
         let checked = try Segment(bytes: bytes, deepCheck: true)
-        checkedSegments.insert(header.nonce, bytes.count)
+        checkedSegments.withLock { _ = $0.insert(key) }
         return checked
     }
 
@@ -129,8 +134,8 @@ public final class LiveIndex: @unchecked Sendable {
             guard !states.contains(where: { $0 == nil }) else {
                 preconditionFailure("LiveIndex.search: segments differ from the last update")
             }
-            let scratch = scratchPool.take() ?? SearchScratch()
-            defer { scratchPool.give(scratch) }
+            let scratch = scratchPool.withLock { $0.popLast() } ?? SearchScratch()
+            defer { scratchPool.withLock { pool in if pool.count < 8 { pool.append(scratch) } } }
             var execution = SearchExecution(
                 analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states.map { $0! },
                 delta: delta, deltaNorms: deltaNorms, averages: averagesStorage, scratch: scratch)
@@ -260,61 +265,4 @@ final class ReadWriteLock: @unchecked Sendable {
 
 }
 
-/// Scratch buffers shared by concurrent searches: each search takes one and gives it back,
-/// so steady-state searches allocate no accumulators.
-final class ScratchPool: @unchecked Sendable {
-    // @unchecked Sendable: `items` is only touched under `mutex`.
-    private var items: [SearchScratch] = []
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func take() -> SearchScratch? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return items.popLast()
-    }
-
-    func give(_ scratch: SearchScratch) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        if items.count < 8 { items.append(scratch) }
-    }
-}
-
-/// Nonces (and sizes) of segments whose structure was checked in full.
-final class CheckedSegments: @unchecked Sendable {
-    // @unchecked Sendable: `items` is only touched under `mutex`.
-    private var items: Set<[UInt64]> = []
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func contains(_ nonce: UInt64, _ size: Int) -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return items.contains([nonce, UInt64(size)])
-    }
-
-    func insert(_ nonce: UInt64, _ size: Int) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        items.insert([nonce, UInt64(size)])
-    }
-}
