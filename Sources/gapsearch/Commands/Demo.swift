@@ -69,7 +69,7 @@ struct Demo: ParsableCommand {
     }
 
     private func temporaryDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/gapsearch-demo-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("gapsearch-demo-XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else { throw ValidationError("cannot create a temporary directory") }
         return String(cString: created)
     }
