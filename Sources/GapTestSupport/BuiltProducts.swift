@@ -38,7 +38,8 @@ public final class ChildProcess: @unchecked Sendable {
     private let outputPath: String
     private let errorPath: String
 
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    /// - Parameter standardInput: Text fed to the process's standard input (empty otherwise).
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, standardInput: String? = nil) throws {
         let directory = try makeTemporaryDirectory()
         outputPath = directory + "/stdout"
         errorPath = directory + "/stderr"
@@ -47,7 +48,13 @@ public final class ChildProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        process.standardInput = FileHandle.nullDevice
+        if let standardInput {
+            let inputPath = directory + "/stdin"
+            _ = FileManager.default.createFile(atPath: inputPath, contents: Data(standardInput.utf8))
+            process.standardInput = FileHandle(forReadingAtPath: inputPath)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         try process.run()

@@ -5,13 +5,13 @@ import LMDB
 import Testing
 
 /// Runs the built `gapsearch` binary with `arguments` against the store at `store`.
-func gapsearch(_ arguments: [String], store: String? = nil, actor: String = "tester") throws -> ProcessResult {
+func gapsearch(_ arguments: [String], store: String? = nil, actor: String = "tester", input: String? = nil) throws -> ProcessResult {
     var environment = ProcessInfo.processInfo.environment
     environment["GAPSEARCH_ACTOR"] = actor
     environment["NO_COLOR"] = "1"
     environment.removeValue(forKey: "GAPSEARCH_STORE")
     let storeArguments = store.map { ["--store", $0] } ?? []
-    return try ChildProcess(try builtProduct(named: "gapsearch"), arguments + storeArguments, environment: environment).wait()
+    return try ChildProcess(try builtProduct(named: "gapsearch"), arguments + storeArguments, environment: environment, standardInput: input).wait()
 }
 
 func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
@@ -149,6 +149,32 @@ struct GapJSON: Decodable {
             #expect(try gapsearch(["gap", "history", "2"], store: store).standardOutput.contains("created despite a likely duplicate"))
             // As-you-type suggestions.
             #expect(try gapsearch(["suggest", "audit log exp"], store: store).standardOutput.contains("GAP-000001"))
+        }
+    }
+
+    @Test func checkStreamsJSONLines() throws {
+        try withTemporaryDirectory { directory in
+            let store = directory + "/s"
+            _ = try gapsearch(["gap", "create", "SAML group sync with Okta"], store: store)
+            let input = """
+                {"title": "okta saml groups", "k": 1}
+                this is not json
+                {"title": "x", "statuses": ["bogus"]}
+
+                {"description": "sync okta groups into teams"}
+                """
+            let result = try gapsearch(["check", "--jsonl"], store: store, input: input)
+            #expect(result.status == 0, "\(result.standardError)")
+            let lines = result.standardOutput.split(separator: "\n").map(String.init)
+            #expect(lines.count == 4)  // one result per non-empty line, nothing else on stdout
+            struct Line: Decodable { var likelyDuplicate: Bool?; var candidates: [Candidate]?; var error: String? }
+            struct Candidate: Decodable { var gap: GapJSON }
+            let parsed = try lines.map { try decode(Line.self, $0) }
+            #expect(parsed[0].candidates?.map(\.gap.id) == ["GAP-000001"])
+            #expect(parsed[1].error?.contains("not a draft") == true)
+            #expect(parsed[2].error?.contains("unknown status") == true)
+            #expect(parsed[3].candidates?.first?.gap.id == "GAP-000001")
+            #expect(try gapsearch(["check", "--jsonl", "title"], store: store).status == 64)
         }
     }
 

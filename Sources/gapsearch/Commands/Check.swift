@@ -11,15 +11,23 @@ struct Check: ParsableCommand {
             preferring recent gaps and the draft's category. Exit code 2 when the best
             candidate is a likely duplicate (confidence ≥ \(GapStore.likelyDuplicateConfidence)), 0 otherwise.
 
+            With --jsonl it serves drafts from standard input, one JSON object per line
+            ({"title", "description", "k", "statuses", "categories", "teams", "category"}; only
+            title or description is required), and writes one JSON result per line (the --json
+            shape, or {"error": "…"}), flushed after each — for services and load tools. It
+            keeps the store open and sees other processes' writes between drafts.
+
             Examples:
               gapsearch check "SAML group sync with Okta"
               gapsearch check "Export audit logs to S3" --description-file draft.md --explain
               gapsearch check "Batch changes for GitLab" --status open --status in-review --json
+              echo '{"title":"saml group sync","k":3}' | gapsearch check --jsonl
             """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The draft's title.") var title: String
+    @Argument(help: "The draft's title.") var title: String?
+    @Flag(help: "Read drafts as JSON lines from standard input; write one result per line.") var jsonl = false
     @Option(help: "The draft's description.") var description: String?
     @Option(help: ArgumentHelp("Read the description from a file ('-' for standard input).", valueName: "file"))
     var descriptionFile: String?
@@ -32,9 +40,15 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         if description != nil && descriptionFile != nil { throw ValidationError("give --description or --description-file, not both") }
+        if jsonl && (title != nil || description != nil || descriptionFile != nil) {
+            throw ValidationError("--jsonl reads drafts from standard input; give no title or description")
+        }
+        if !jsonl && title == nil { throw ValidationError("give the draft's title (or --jsonl)") }
     }
 
     func run() throws {
+        if jsonl { return try serveLines() }
+        let title = self.title ?? ""
         let text = try descriptionFile.map(readText(path:)) ?? description ?? ""
         let gapStore = try store.openForReading()
         let clock = ContinuousClock()
@@ -58,6 +72,51 @@ struct Check: ParsableCommand {
             }
         }
         if likely { throw ExitCode(2) }
+    }
+}
+
+extension Check {
+    /// One draft of `check --jsonl`.
+    struct Draft: Decodable {
+        var title: String?
+        var description: String?
+        var k: Int?
+        var statuses: [String]?
+        var categories: [String]?
+        var teams: [String]?
+        var category: String?
+    }
+
+    struct LineError: Encodable {
+        var error: String
+    }
+
+    func serveLines() throws {
+        let gapStore = try store.openForReading()
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        while let line = readLine(strippingNewline: true) {
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            let output: Data
+            do {
+                let draft = try decoder.decode(Draft.self, from: Data(line.utf8))
+                let statuses = try (draft.statuses ?? []).map { try GapStatus.parse($0) }
+                let candidates = try gapStore.findDuplicates(DuplicateQuery(
+                    title: draft.title ?? "", description: draft.description ?? "", limit: draft.k ?? limit,
+                    statuses: Set(statuses), categories: draft.categories ?? category, teams: draft.teams ?? team,
+                    category: draft.category, explain: true))
+                output = try encoder.encode(CheckJSON(
+                    likelyDuplicate: candidates.first?.isLikelyDuplicate ?? false, threshold: GapStore.likelyDuplicateConfidence,
+                    candidates: candidates.map { CandidateJSON($0, currency: gapStore.currency) }))
+            } catch is DecodingError {
+                output = try encoder.encode(LineError(error: "not a draft: expected a JSON object such as {\"title\": \"…\", \"k\": 5}"))
+            } catch {
+                output = try encoder.encode(LineError(error: "\(error)"))
+            }
+            FileHandle.standardOutput.write(output + Data("\n".utf8))
+        }
     }
 }
 
