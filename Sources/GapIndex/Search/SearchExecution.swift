@@ -434,8 +434,11 @@ struct SearchExecution {
         var text = 0.0
         let k1 = Double(parameters.k1)
         for group in groups {
+            // The best variant of the word, in numbers only; text is built for it alone.
             var bestScore = 0.0
-            var bestParts: [MatchContribution] = []
+            var bestVariant: Variant?
+            var bestTitlePart = 0.0
+            var bestDescriptionPart = 0.0
             for variant in group.variants {
                 guard let (title, description, titleNorm, descriptionNorm) = frequencies(variant, global: global, bases: bases) else {
                     continue
@@ -446,36 +449,41 @@ struct SearchExecution {
                 let score = Double(variant.scale) * weighted / (k1 + weighted)
                 guard score > bestScore else { continue }
                 bestScore = score
-                let word = String(decoding: group.word, as: UTF8.self)
-                let term = String(decoding: variant.bytes, as: UTF8.self)
-                bestParts = []
-                if titlePart > 0 {
-                    bestParts.append(MatchContribution(
-                        source: .term(queryWord: word, term: term, kind: variant.kind, field: .title),
-                        contribution: score * titlePart / weighted))
-                }
-                if descriptionPart > 0 {
-                    bestParts.append(MatchContribution(
-                        source: .term(queryWord: word, term: term, kind: variant.kind, field: .description),
-                        contribution: score * descriptionPart / weighted))
-                }
+                bestVariant = variant
+                bestTitlePart = titlePart
+                bestDescriptionPart = descriptionPart
             }
-            parts += bestParts
-            text += bestParts.reduce(0) { $0 + $1.contribution }
+            guard let variant = bestVariant else { continue }
+            let weighted = bestTitlePart + bestDescriptionPart
+            let titleContribution = bestTitlePart > 0 ? bestScore * bestTitlePart / weighted : 0
+            let descriptionContribution = bestDescriptionPart > 0 ? bestScore * bestDescriptionPart / weighted : 0
+            text += titleContribution + descriptionContribution
+            guard request.explain else { continue }
+            let word = String(decoding: group.word, as: UTF8.self)
+            let term = String(decoding: variant.bytes, as: UTF8.self)
+            if bestTitlePart > 0 {
+                parts.append(MatchContribution(
+                    source: .term(queryWord: word, term: term, kind: variant.kind, field: .title), contribution: titleContribution))
+            }
+            if bestDescriptionPart > 0 {
+                parts.append(MatchContribution(
+                    source: .term(queryWord: word, term: term, kind: variant.kind, field: .description),
+                    contribution: descriptionContribution))
+            }
         }
         var score = text
         if request.category != 0 && document.category == request.category && parameters.sameCategoryBoost > 0 {
             let boost = score * Double(parameters.sameCategoryBoost)
-            parts.append(MatchContribution(source: .sameCategory, contribution: boost))
+            if request.explain { parts.append(MatchContribution(source: .sameCategory, contribution: boost)) }
             score += boost
         }
         if request.now > 0 && parameters.recencyBoost > 0 {
             let boost = score * Double(parameters.recencyBoost * recencyDecay(document.createdAt, now: request.now))
-            parts.append(MatchContribution(source: .recency, contribution: boost))
+            if request.explain { parts.append(MatchContribution(source: .recency, contribution: boost)) }
             score += boost
         }
         let confidence = reference > 0 ? min(1, text / reference) : 0
-        return SearchHit(id: document.id, score: score, confidence: confidence, explanation: request.explain ? parts : [])
+        return SearchHit(id: document.id, score: score, confidence: confidence, explanation: parts)
     }
 
     /// A document's title and description frequencies of a variant, with its norms.
