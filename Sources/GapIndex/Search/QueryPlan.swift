@@ -129,21 +129,21 @@ struct QueryPlanner {
     /// completions of `word`, deduplicated by term, each with its best kind.
     private func variants(of word: [UInt8], prefix: Bool) -> [Variant] {
         var byBytes: [[UInt8]: Variant] = [:]
-        func add(_ bytes: [UInt8], _ kind: MatchKind, _ weight: Float) {
+        func add(_ bytes: [UInt8], _ kind: MatchKind, _ weight: Float, knownSegmentTerm: (segment: Int, term: Int)? = nil) {
             // A kind weighted 0 is switched off; it must not become a variant (scores are
             // strictly positive).
             guard weight > 0 else { return }
             if let existing = byBytes[bytes], existing.kindWeight >= weight { return }
-            byBytes[bytes] = locate(bytes, kind: kind, weight: weight)
+            byBytes[bytes] = locate(bytes, kind: kind, weight: weight, knownSegmentTerm: knownSegmentTerm)
         }
         add(word, .exact, 1)
         // Same stem.
         let stem = Stemming.stem(of: word)
         stem.withUnsafeBufferPointer { stemBytes in
-            for segment in segments {
+            for (index, segment) in segments.enumerated() {
                 guard let group = segment.stemGroup(stemBytes) else { continue }
                 for term in segment.terms(inStemGroup: group) {
-                    add(Array(segment.term(Int(term))), .stem, parameters.stemWeight)
+                    add(Array(segment.term(Int(term))), .stem, parameters.stemWeight, knownSegmentTerm: (index, Int(term)))
                 }
             }
             for term in delta.terms(withStem: stemBytes) { add(Array(delta.terms.bytes(of: term)), .stem, parameters.stemWeight) }
@@ -153,7 +153,9 @@ struct QueryPlanner {
         // adds noise (and time).
         let exactFrequency = byBytes[word]?.documentFrequency ?? 0
         let knownWell = exactFrequency >= max(parameters.fuzzyFrequencyFloor, Int(parameters.fuzzyFrequencyShare * Float(documentCount)))
-        let edits = knownWell ? 0 : parameters.typos.maxEdits(forLength: word.count)
+        // Numbers and identifiers with digits are not misspelt words: no typo variants.
+        let hasDigits = word.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let edits = knownWell || hasDigits ? 0 : parameters.typos.maxEdits(forLength: word.count)
         if edits > 0 || prefix {
             var candidates: [(bytes: [UInt8], distance: Int, isPrefix: Bool, df: Int)] = []
             let matcher = FuzzyMatcher(word: word, maxEdits: edits, prefix: prefix)
@@ -197,12 +199,12 @@ struct QueryPlanner {
         distance == 0 ? 1 : (distance == 1 ? parameters.oneTypoWeight : parameters.twoTypoWeight)
     }
 
-    private func locate(_ bytes: [UInt8], kind: MatchKind, weight: Float) -> Variant {
+    private func locate(_ bytes: [UInt8], kind: MatchKind, weight: Float, knownSegmentTerm: (segment: Int, term: Int)? = nil) -> Variant {
         bytes.withUnsafeBufferPointer { buffer in
             var df = 0
             var segmentTerms: [Int] = []
-            for segment in segments {
-                let term = segment.termID(buffer) ?? -1
+            for (index, segment) in segments.enumerated() {
+                let term = knownSegmentTerm?.segment == index ? knownSegmentTerm!.term : (segment.termID(buffer) ?? -1)
                 segmentTerms.append(term)
                 if term >= 0 { df += segment.documentFrequency(term) }
             }
