@@ -45,7 +45,7 @@ struct Report: ParsableCommand {
 
     private func table(_ report: ImpactReport, currency: String) -> String {
         let maximum = Double(report.top.map { by == .customers ? Int64($0.impact.customers) : $0.impact.revenueAtStake }.max() ?? 0)
-        var text = Style.bold("Top \(report.top.count) gaps by \(by.rawValue)") + "\n"
+        var text = Style.bold("Top \(plural(report.top.count, "gap")) by \(by.rawValue)") + "\n"
         text += renderTable(
             header: ["ID", "CUSTOMERS", "AT STAKE", "B/H/M/L", "STATUS", "TITLE", ""],
             rows: report.top.map { item in
