@@ -107,3 +107,41 @@ import Testing
         }
     }
 }
+
+/// Searches from many tasks while a writer keeps adding and editing gaps: every search sees a
+/// consistent index (the gap it looks for, once created, is found) and nothing crashes.
+@Suite struct ConcurrentSearchTests {
+    @Test func searchesRunConcurrentlyWithAWriter() async throws {
+        try await withTemporaryDirectory { directory in
+            var options = GapStore.Options()
+            options.tailRebuildChanges = 16
+            options.baseRebuildMinimum = 10
+            let store = try GapStore(path: directory + "/store", options: options)
+            for n in 0..<20 { try store.createGap(GapDraft(title: "Seed request number\(n) about topic\(n % 5)"), by: "seed") }
+            let found = try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask {
+                    for n in 20..<120 {
+                        try store.createGap(GapDraft(title: "Seed request number\(n) about topic\(n % 5)"), by: "writer")
+                        if n % 7 == 0 { try store.editGap(GapID(UInt64(n - 3)), GapEdit(description: "edited \(n)"), by: "writer") }
+                    }
+                    return 0
+                }
+                for reader in 0..<6 {
+                    group.addTask {
+                        var hits = 0
+                        for round in 0..<40 {
+                            let n = (reader * 40 + round) % 20  // gaps that exist from the start
+                            let results = try store.findDuplicates(DuplicateQuery(title: "request number\(n)", limit: 3))
+                            if results.first?.gap.id == GapID(UInt64(n + 1)) { hits += 1 }
+                            await Task.yield()
+                        }
+                        return hits
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(found == 6 * 40)
+            #expect(try store.verify().isConsistent)
+        }
+    }
+}
