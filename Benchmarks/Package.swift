@@ -1,12 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Benchmarks for the LMDB wrapper (LMDBBenchmarks) and the GapStore library
-// (GapStoreBenchmarks), kept in a package of their own so the main package does not depend on
-// package-benchmark. Run from the repository root (README.md has the details):
+// Benchmarks for the LMDB wrapper (LMDBBenchmarks), the GapStore library (GapStoreBenchmarks)
+// and the GapIndex search engine (GapIndexBenchmarks), kept in a package of their own so the
+// main package does not depend on package-benchmark. Run from the repository root (README.md
+// has the details):
 //
 //     swift package --package-path Benchmarks benchmark
 //     swift package --package-path Benchmarks benchmark --filter "GapStore.*"
+//     swift package --package-path Benchmarks benchmark --filter "GapIndex.*"
 //
 // The "MallocInterposer" trait is listed explicitly: it supplies the malloc metrics, and
 // naming the traits leaves out the default "RuntimeInterposer" trait (ARC metrics on Linux
@@ -39,6 +41,17 @@ let package = Package(
                 .product(name: "GapStore", package: "gapsearch"),
             ],
             path: "GapStoreBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
+        .executableTarget(
+            name: "GapIndexBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GapIndex", package: "gapsearch"),
+            ],
+            path: "GapIndexBenchmarks",
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
