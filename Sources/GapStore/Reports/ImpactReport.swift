@@ -41,34 +41,39 @@ extension GapStore {
             let taxonomy = try schema.loadTaxonomy(txn)
             let records = try matchingGaps(query, taxonomy, txn)
             var calculator = ImpactCalculator(store: self)
-            var listings: [GapListing] = []
+            // Rank (impact, record) pairs; only the page shown becomes full Gap values.
+            var ranked: [(impact: GapImpact, record: Int)] = []
+            ranked.reserveCapacity(records.count)
             var byTeam: [String: Group] = [:]
             var byStatus: [GapStatus: Group] = [:]
             var byCategory: [String: Group] = [:]
             var total = Group()
-            for record in records {
+            for (index, record) in records.enumerated() {
                 let (impact, tally) = try calculator.impact(of: record.id, txn)
-                let gap = record.gap(in: taxonomy)
-                listings.append(GapListing(gap: gap, impact: impact))
-                byTeam[gap.team ?? "", default: Group()].add(tally)
-                byStatus[gap.status, default: Group()].add(tally)
-                byCategory[gap.category ?? "", default: Group()].add(tally)
+                ranked.append((impact, index))
+                byTeam[record.team ?? "", default: Group()].add(tally)
+                byStatus[record.status, default: Group()].add(tally)
+                byCategory[taxonomy.names(category: record.categoryID, subcategory: 0).0 ?? "", default: Group()].add(tally)
                 total.add(tally)
             }
-            listings.sort { a, b in
-                let (pa, sa, pb, sb) = ranking.sort == .mostCustomers
+            let byCustomers = ranking.sort == .mostCustomers
+            ranked.sort { a, b in
+                let (pa, sa, pb, sb) = byCustomers
                     ? (Int64(a.impact.customers), a.impact.revenueAtStake, Int64(b.impact.customers), b.impact.revenueAtStake)
                     : (a.impact.revenueAtStake, Int64(a.impact.customers), b.impact.revenueAtStake, Int64(b.impact.customers))
                 if pa != pb { return pa > pb }
                 if sa != sb { return sa > sb }
-                return a.gap.id < b.gap.id
+                return records[a.record].id < records[b.record].id
+            }
+            let listings = ranked.dropFirst(query.offset).prefix(query.limit).map { entry in
+                GapListing(gap: records[entry.record].gap(in: taxonomy), impact: entry.impact)
             }
             var statusRollups: [ImpactRollup] = []
             for status in GapStatus.allCases {
                 if let group = byStatus[status] { statusRollups.append(try group.rollup(key: status.name, &calculator, txn)) }
             }
             return ImpactReport(
-                top: Array(listings.dropFirst(query.offset).prefix(query.limit)),
+                top: listings,
                 byTeam: try Group.rollups(byTeam, &calculator, txn),
                 byStatus: statusRollups,
                 byCategory: try Group.rollups(byCategory, &calculator, txn),
