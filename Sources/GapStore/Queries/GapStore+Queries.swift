@@ -78,29 +78,24 @@ extension GapStore {
             let records = try matchingGaps(query, taxonomy, txn)
             var calculator = ImpactCalculator(store: self)
             var listings: [GapListing] = []
-            listings.reserveCapacity(records.count)
-            let needsAllImpacts = query.sort == .mostCustomers || query.sort == .mostRevenue
-            var ordered = records
-            if !needsAllImpacts {
-                ordered.sort { query.sort == .oldest ? ($0.createdAt, $0.id) < ($1.createdAt, $1.id) : ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-                ordered = Array(ordered.dropFirst(query.offset).prefix(query.limit))
-            }
-            for record in ordered {
-                let (impact, _) = try calculator.impact(of: record.id, txn)
-                listings.append(GapListing(gap: record.gap(in: taxonomy), impact: impact))
-            }
-            if needsAllImpacts {
-                listings.sort { a, b in
-                    let byCustomers = query.sort == .mostCustomers
-                    let (primaryA, secondaryA) = byCustomers
-                        ? (Int64(a.impact.customers), a.impact.revenueAtStake) : (a.impact.revenueAtStake, Int64(a.impact.customers))
-                    let (primaryB, secondaryB) = byCustomers
-                        ? (Int64(b.impact.customers), b.impact.revenueAtStake) : (b.impact.revenueAtStake, Int64(b.impact.customers))
-                    if primaryA != primaryB { return primaryA > primaryB }
-                    if secondaryA != secondaryB { return secondaryA > secondaryB }
-                    return a.gap.id < b.gap.id
+            if query.sort == .mostCustomers || query.sort == .mostRevenue {
+                // Rank (impact, record) pairs; only the page becomes full Gap values.
+                var ranked: [(impact: GapImpact, record: Int)] = []
+                ranked.reserveCapacity(records.count)
+                for (index, record) in records.enumerated() { ranked.append((try calculator.impact(of: record.id, txn).0, index)) }
+                let byCustomers = query.sort == .mostCustomers
+                ranked.sort { a, b in
+                    ranksHigher(a.impact, records[a.record].id, than: b.impact, records[b.record].id, byCustomers: byCustomers)
                 }
-                listings = Array(listings.dropFirst(query.offset).prefix(query.limit))
+                for entry in ranked.dropFirst(query.offset).prefix(query.limit) {
+                    listings.append(GapListing(gap: records[entry.record].gap(in: taxonomy), impact: entry.impact))
+                }
+            } else {
+                var ordered = records
+                ordered.sort { query.sort == .oldest ? ($0.createdAt, $0.id) < ($1.createdAt, $1.id) : ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+                for record in ordered.dropFirst(query.offset).prefix(query.limit) {
+                    listings.append(GapListing(gap: record.gap(in: taxonomy), impact: try calculator.impact(of: record.id, txn).0))
+                }
             }
             return GapPage(items: listings, total: records.count)
         }
@@ -168,4 +163,14 @@ extension GapStore {
 
 extension GapRecord {
     var isMerged: Bool { mergedInto != nil }
+}
+
+/// Impact order: more revenue at stake first (then more customers), or with `byCustomers` more
+/// customers first (then more revenue); ties by lower id.
+func ranksHigher(_ a: GapImpact, _ idA: GapID, than b: GapImpact, _ idB: GapID, byCustomers: Bool) -> Bool {
+    let (primaryA, secondaryA) = byCustomers ? (Int64(a.customers), a.revenueAtStake) : (a.revenueAtStake, Int64(a.customers))
+    let (primaryB, secondaryB) = byCustomers ? (Int64(b.customers), b.revenueAtStake) : (b.revenueAtStake, Int64(b.customers))
+    if primaryA != primaryB { return primaryA > primaryB }
+    if secondaryA != secondaryB { return secondaryA > secondaryB }
+    return idA < idB
 }

@@ -58,12 +58,7 @@ extension GapStore {
             }
             let byCustomers = ranking.sort == .mostCustomers
             ranked.sort { a, b in
-                let (pa, sa, pb, sb) = byCustomers
-                    ? (Int64(a.impact.customers), a.impact.revenueAtStake, Int64(b.impact.customers), b.impact.revenueAtStake)
-                    : (a.impact.revenueAtStake, Int64(a.impact.customers), b.impact.revenueAtStake, Int64(b.impact.customers))
-                if pa != pb { return pa > pb }
-                if sa != sb { return sa > sb }
-                return records[a.record].id < records[b.record].id
+                ranksHigher(a.impact, records[a.record].id, than: b.impact, records[b.record].id, byCustomers: byCustomers)
             }
             let listings = ranked.dropFirst(query.offset).prefix(query.limit).map { entry in
                 GapListing(gap: records[entry.record].gap(in: taxonomy), impact: entry.impact)
