@@ -94,7 +94,7 @@ public struct Analyzer: Sendable {
         /// Boundaries of parts within `word`: (start, end) pairs.
         var parts: [(Int, Int)] = []
         var stems: [[UInt8]] = []
-        var recentWords: [[UInt8]] = []
+        var recentWords = RecentWords()
 
         init() {
             word.reserveCapacity(64)
@@ -118,7 +118,7 @@ public struct Analyzer: Sendable {
         // The folded word being collected, and the class of each of its bytes' characters.
         var classes: [CharClass] = []
         classes.reserveCapacity(64)
-        scratch.recentWords.removeAll(keepingCapacity: true)
+        scratch.recentWords.removeAll()
 
         func flush() {
             defer {
@@ -134,7 +134,6 @@ public struct Analyzer: Sendable {
             let isIdentifier = classes.contains(.connector)
             let hasParts = isIdentifier || hasCaseOrDigitBoundary(classes)
             if !hasParts && (scratch.word.count < 2 || stopWords.contains(scratch.word)) {
-                synonyms.noteSkippedWord(&scratch.recentWords)
                 position += 1
                 return
             }

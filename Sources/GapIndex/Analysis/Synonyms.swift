@@ -95,21 +95,16 @@ public struct Synonyms: Sendable {
         }
     }
 
-    /// Stop words are skipped by phrases as they are by the analyzer: nothing to record.
-    func noteSkippedWord(_ recent: inout [[UInt8]]) {}
-
     /// Notes `word` as the latest word and emits the canonical term of every group one of
-    /// whose members ends here.
+    /// whose members ends here. Stop words never reach it, so phrases skip them as the
+    /// analyzer does.
     func inject(
-        after word: [UInt8], recent: inout [[UInt8]], position: Int,
+        after word: [UInt8], recent: inout RecentWords, position: Int,
         _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Analyzer.Role) -> Void
     ) {
         guard longest > 0 else { return }
         // `recent` keeps the last words as written; they are stemmed only for a candidate.
-        if longest > 1 {
-            recent.append(word)
-            if recent.count > longest { recent.removeFirst() }
-        }
+        if longest > 1 { recent.push(word, keeping: longest) }
         let key = Self.prefixKey(word)
         guard twoBytePrefixes[key >> 6] & (1 << UInt64(key & 63)) != 0 else { return }
         let stem = Stemming.stem(of: word)
@@ -119,11 +114,43 @@ public struct Synonyms: Sendable {
             let count = phrase.words.count
             if count > 1 {
                 guard recent.count >= count else { continue }
-                let earlier = recent[(recent.count - count)..<(recent.count - 1)].map { Stemming.stem(of: $0) }
-                guard earlier == Array(phrase.words.dropLast()) else { continue }
+                var matches = true
+                for offset in 1..<count where Stemming.stem(of: recent.word(back: offset)) != phrase.words[count - 1 - offset] {
+                    matches = false
+                    break
+                }
+                guard matches else { continue }
             }
             emitted.append(phrase.group)
             canonical[phrase.group].withUnsafeBufferPointer { emit($0, position, .synonym) }
         }
+    }
+}
+
+/// The last few words of a text, in reused buffers (no allocation per word once warm).
+struct RecentWords {
+    private var buffers: [[UInt8]] = []
+    private var next = 0
+    private(set) var count = 0
+
+    mutating func removeAll() {
+        count = 0
+        next = 0
+    }
+
+    /// Adds `word`, keeping at most `capacity` words.
+    mutating func push(_ word: [UInt8], keeping capacity: Int) {
+        if buffers.count < capacity { buffers.append([]) }
+        let slot = next % buffers.count
+        buffers[slot].removeAll(keepingCapacity: true)
+        buffers[slot].append(contentsOf: word)
+        next = slot + 1
+        count = min(count + 1, buffers.count)
+    }
+
+    /// The word `offset` places before the latest (0 is the latest).
+    func word(back offset: Int) -> [UInt8] {
+        let n = buffers.count
+        return buffers[((next - 1 - offset) % n + n) % n]
     }
 }
