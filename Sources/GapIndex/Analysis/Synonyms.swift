@@ -107,8 +107,10 @@ public struct Synonyms: Sendable {
         if longest > 1 { recent.push(word, keeping: longest) }
         let key = Self.prefixKey(word)
         guard twoBytePrefixes[key >> 6] & (1 << UInt64(key & 63)) != 0 else { return }
-        let stem = Stemming.stem(of: word)
-        guard let phrases = byLastWord[stem] else { return }
+        recent.stem.removeAll(keepingCapacity: true)
+        recent.stem.append(contentsOf: word)
+        Stemming.stem(&recent.stem)
+        guard let phrases = byLastWord[recent.stem] else { return }
         var emitted: [Int] = []
         for phrase in phrases where !phrase.isCanonical && !emitted.contains(phrase.group) {
             let count = phrase.words.count
@@ -129,6 +131,8 @@ public struct Synonyms: Sendable {
 
 /// The last few words of a text, in reused buffers (no allocation per word once warm).
 struct RecentWords {
+    /// A reusable buffer for the latest word's stem.
+    var stem: [UInt8] = []
     private var buffers: [[UInt8]] = []
     private var next = 0
     private(set) var count = 0
