@@ -157,12 +157,15 @@ struct QueryPlanner {
         let hasDigits = word.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         let edits = knownWell || hasDigits ? 0 : parameters.typos.maxEdits(forLength: word.count)
         if edits > 0 || prefix {
-            var candidates: [(bytes: [UInt8], distance: Int, isPrefix: Bool, df: Int)] = []
+            var candidates: [(bytes: [UInt8], distance: Int, isPrefix: Bool, df: Int, known: (segment: Int, term: Int)?)] = []
             let matcher = FuzzyMatcher(word: word, maxEdits: edits, prefix: prefix)
             let cap = prefix ? 4096 : 512
-            for segment in segments {
+            for (index, segment) in segments.enumerated() {
                 for match in matcher.matches(in: segment, limit: cap) {
-                    candidates.append((Array(segment.term(match.term)), match.distance, match.isPrefix, segment.documentFrequency(match.term)))
+                    candidates.append((
+                        Array(segment.term(match.term)), match.distance, match.isPrefix, segment.documentFrequency(match.term),
+                        (index, match.term)
+                    ))
                 }
             }
             delta.sortedTermBytes.withUnsafeBufferPointer { bytes in
@@ -171,7 +174,7 @@ struct QueryPlanner {
                     let list = DeltaTermList(bytes: base, starts: starts.baseAddress!, termCount: delta.sortedTerms.count)
                     for match in matcher.matches(in: list, limit: cap) {
                         let term = delta.sortedTerms[match.term]
-                        candidates.append((Array(list.term(match.term)), match.distance, match.isPrefix, delta.documentFrequency(term)))
+                        candidates.append((Array(list.term(match.term)), match.distance, match.isPrefix, delta.documentFrequency(term), nil))
                     }
                 }
             }
@@ -184,11 +187,11 @@ struct QueryPlanner {
                     guard prefixTaken < parameters.maxPrefixExpansions else { continue }
                     prefixTaken += 1
                     let weight = parameters.prefixWeight * typoWeight(candidate.distance)
-                    add(candidate.bytes, .prefix(edits: candidate.distance), weight)
+                    add(candidate.bytes, .prefix(edits: candidate.distance), weight, knownSegmentTerm: candidate.known)
                 } else if candidate.distance > 0 {
                     guard fuzzyTaken < parameters.maxFuzzyExpansions else { continue }
                     fuzzyTaken += 1
-                    add(candidate.bytes, .fuzzy(edits: candidate.distance), typoWeight(candidate.distance))
+                    add(candidate.bytes, .fuzzy(edits: candidate.distance), typoWeight(candidate.distance), knownSegmentTerm: candidate.known)
                 }
             }
         }
