@@ -70,4 +70,41 @@ import Testing
     }
 }
 
+extension BatchTests {
+    @Test func aNonIsolatingBatchCommitsValidOperations() throws {
+        try withStore { store, _ in
+            try seedTaxonomyAndAccounts(store)
+            try store.batch(isolatingOperations: false) { writer in
+                for i in 0..<20 {
+                    let gap = try writer.createGap(draft("Fast gap \(i)"), by: "import").gap
+                    try writer.submit(SubmissionDraft(gapID: gap.id, accountID: "ACME", severity: .low, submitter: "import"))
+                }
+            }
+            #expect(try store.statistics().gaps == 20)
+            #expect(try store.verify().isConsistent)
+        }
+    }
+
+    /// Without isolation a failed operation may have written part of its changes, so the
+    /// batch refuses to commit even when its closure swallowed the error.
+    @Test func aNonIsolatingBatchWithAFailureWritesNothing() throws {
+        try withStore { store, _ in
+            try seedTaxonomyAndAccounts(store)
+            let before = try store.lastChangeSequence()
+            let error = #expect(throws: GapStoreError.self) {
+                try store.batch(isolatingOperations: false) { writer in
+                    try writer.createGap(draft("Kept?"), by: "import")
+                    do {
+                        try writer.submit(SubmissionDraft(gapID: GapID(1), accountID: "MISSING", severity: .low, submitter: "x"))
+                    } catch {}
+                    try writer.createGap(draft("After the failure"), by: "import")
+                }
+            }
+            #expect(error?.code == .notFound)
+            #expect(try store.statistics().gaps == 0)
+            #expect(try store.lastChangeSequence() == before)
+        }
+    }
+}
+
 struct Expected: Error {}

@@ -16,6 +16,9 @@ public struct GapWriter: ~Copyable {
     /// Whether each operation runs in a child transaction (batches), so that a failed one
     /// leaves the others intact. A single operation needs no child: its failure aborts all.
     let isolatesOperations: Bool
+    /// The first failure of a non-isolated operation: the batch must not commit then, even
+    /// if its closure caught the error (the operation may have written part of its changes).
+    let failure: FailureRecord
 
     var schema: Schema { store.schema }
 
@@ -30,12 +33,15 @@ public struct GapWriter: ~Copyable {
                 return try transaction.pointee.withNestedTransaction { child in try apply(kind, child, body) }
             }
             return try apply(kind, transaction.pointee, body)
-        } catch let error as GapStoreError {
-            throw error
-        } catch let error as LMDBError {
-            throw GapStoreError(storage: error, while: doing)
         } catch {
-            throw GapStoreError(.storage, "\(doing): \(error)")
+            let mapped: GapStoreError
+            switch error {
+            case let error as GapStoreError: mapped = error
+            case let error as LMDBError: mapped = GapStoreError(storage: error, while: doing)
+            default: mapped = GapStoreError(.storage, "\(doing): \(error)")
+            }
+            if !isolatesOperations && failure.first == nil { failure.first = mapped }
+            throw mapped
         }
     }
 
@@ -50,6 +56,11 @@ public struct GapWriter: ~Copyable {
         try txn.put(RecordCodec.encode(change), forKey: Keys.change(sequence), in: schema.changes, flags: .append)
         return result
     }
+}
+
+/// Where a non-isolating writer records its first failure.
+final class FailureRecord {
+    var first: GapStoreError?
 }
 
 /// What every write operation knows about itself.
@@ -76,9 +87,14 @@ extension GapStore {
     /// effects other than the writer's out of it. Other processes' writes wait until it
     /// commits.
     ///
-    /// - Throws: What `body` throws (nothing is written), or a ``GapStoreError`` from the
-    ///   commit.
-    public func batch<R>(_ body: (borrowing GapWriter) throws -> R) throws -> R {
+    /// Isolating each operation costs a nested LMDB transaction (liblmdb allocates a few MB
+    /// for each). Pass `isolatingOperations: false` for large batches of operations known to
+    /// be valid (generated data, rows validated beforehand): then the first operation that
+    /// fails makes the whole batch fail, even if `body` catches the error.
+    ///
+    /// - Throws: What `body` throws (nothing is written), the first failed operation's error
+    ///   when not isolating, or a ``GapStoreError`` from the commit.
+    public func batch<R>(isolatingOperations: Bool = true, _ body: (borrowing GapWriter) throws -> R) throws -> R {
         let now = clock().millis
         defer { afterWrite() }
         do {
@@ -86,8 +102,12 @@ extension GapStore {
                 try withUnsafePointer(to: txn) { pointer in
                     // Bound first: passing a fresh non-copyable value straight to `body` crashes
                     // the Swift 6.3 optimizer.
-                    let writer = GapWriter(store: self, transaction: pointer, now: now, isolatesOperations: true)
-                    return try body(writer)
+                    let failure = FailureRecord()
+                    let writer = GapWriter(
+                        store: self, transaction: pointer, now: now, isolatesOperations: isolatingOperations, failure: failure)
+                    let result = try body(writer)
+                    if let first = failure.first { throw first }
+                    return result
                 }
             }
         } catch let error as LMDBError {
@@ -104,7 +124,8 @@ extension GapStore {
                 try withUnsafePointer(to: txn) { pointer in
                     // Bound first: passing a fresh non-copyable value straight to `body` crashes
                     // the Swift 6.3 optimizer.
-                    let writer = GapWriter(store: self, transaction: pointer, now: now, isolatesOperations: false)
+                    let writer = GapWriter(
+                        store: self, transaction: pointer, now: now, isolatesOperations: false, failure: FailureRecord())
                     return try body(writer)
                 }
             }

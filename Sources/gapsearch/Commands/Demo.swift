@@ -32,10 +32,14 @@ struct Demo: ParsableCommand {
         if FileManager.default.fileExists(atPath: path + "/data.mdb") {
             throw ValidationError("\(path) already holds a store; give a new --store path for the demo")
         }
-        let gapStore = try GapStore(path: path)
+        // Load first, index once at the end (rather than refreshing the index after each batch).
+        var options = GapStore.Options()
+        options.maintainsIndexAutomatically = false
+        let gapStore = try GapStore(path: path, options: options)
         let clock = ContinuousClock()
         let started = clock.now
         let counts = try DemoData(seed: seed, gaps: gaps).load(into: gapStore)
+        try gapStore.maintainSearchIndex()
         let elapsed = clock.now - started
         print("Created a demo store at \(Style.bold(path)) in \(elapsed.formatted(.units(allowed: [.milliseconds, .seconds], width: .abbreviated)))")
         print("  \(counts.gaps) gaps, \(counts.submissions) submissions from \(counts.accounts) customer accounts, \(counts.merged) merged duplicates\n")
@@ -99,7 +103,7 @@ struct DemoData {
             (id: "001" + String(format: "%05d", index + 1), name: name)
         }
         var counts = Counts(accounts: accounts.count)
-        try store.batch { writer in
+        try store.batch(isolatingOperations: false) { writer in
             for area in CorpusGenerator.taxonomy {
                 try writer.addCategory(area.category, subcategories: area.subcategories)
             }
@@ -119,7 +123,7 @@ struct DemoData {
         let workarounds = ["Manual export and a nightly script", "They ask an admin to do it by hand",
                            "A fork of the plugin", "Separate tooling outside the product"]
         for chunk in stride(from: 0, to: corpus.count, by: 100) {
-            try store.batch { writer in
+            try store.batch(isolatingOperations: false) { writer in
                 for gap in corpus[chunk..<min(corpus.count, chunk + 100)] {
                     let created = try writer.createGap(
                         GapDraft(title: gap.title, description: gap.description, category: gap.category, subcategory: gap.subcategory,
