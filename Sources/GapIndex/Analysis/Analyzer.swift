@@ -91,9 +91,6 @@ public struct Analyzer: Sendable {
     struct Scratch {
         var word: [UInt8] = []
         var part: [UInt8] = []
-        /// Boundaries of parts within `word`: (start, end) pairs.
-        var parts: [(Int, Int)] = []
-        var stems: [[UInt8]] = []
         var recentWords = RecentWords()
 
         init() {

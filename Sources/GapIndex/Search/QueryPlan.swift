@@ -5,7 +5,8 @@ struct QueryGroup {
     /// The query-side weight: draft title words weigh more, identifier parts less.
     var weight: Float
     var variants: [Variant]
-    /// An upper bound of what the group can add to any document's score.
+    /// An upper bound of what the group can add to any document's score (set by the search,
+    /// which knows the segments' per-term bounds).
     var maxScore: Float = 0
     /// How often the word occurs in the draft's title and description.
     var draftTitleFrequency: Float = 0
@@ -84,13 +85,10 @@ struct QueryPlanner {
         }
         for index in groups.indices {
             groups[index].variants = variants(of: groups[index].word, prefix: groups[index].word == prefixWord)
-            var best: Float = 0
             for v in groups[index].variants.indices {
                 let idf = inverseDocumentFrequency(groups[index].variants[v].documentFrequency)
                 groups[index].variants[v].scale = idf * groups[index].variants[v].kindWeight * groups[index].weight
-                best = max(best, groups[index].variants[v].scale)
             }
-            groups[index].maxScore = best
         }
         // The draft scored against itself, as if it were indexed.
         let p = parameters
