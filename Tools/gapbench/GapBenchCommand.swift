@@ -30,6 +30,8 @@ struct GapBenchCommand: ParsableCommand {
     @Option(help: "RankingParameters.draftTitleWeight.") var draftTitleWeight: Float?
     @Option(help: "RankingParameters.titleWeight.") var titleWeight: Float?
     @Option(name: .customLong("repeat"), help: "Run the query set this many times (for profiling).") var repetitions = 1
+    @Option(help: "Keep the built segment in this file and reuse it on later runs with the same corpus (for profiling the search alone).")
+    var segmentCache: String?
 
     struct CorpusLine: Decodable {
         var index: Int
@@ -46,7 +48,9 @@ struct GapBenchCommand: ParsableCommand {
 
     func run() throws {
         let decoder = JSONDecoder()
-        let corpusData = try Data(contentsOf: URL(fileURLWithPath: corpus))
+        // A cached segment makes the corpus unnecessary (and its decoding is slow under valgrind).
+        let cached = segmentCache.flatMap { FileManager.default.contents(atPath: $0) }
+        let corpusData = cached == nil ? try Data(contentsOf: URL(fileURLWithPath: corpus)) : Data()
         var documents: [IndexDocument] = []
         var categories: [String: UInt32] = [:]
         var textBytes = 0
@@ -68,7 +72,13 @@ struct GapBenchCommand: ParsableCommand {
         let clock = ContinuousClock()
         var start = clock.now
         let analyzer = Analyzer()
-        let bytes = SegmentBuilder.build(documents, analyzer: analyzer, sequence: 1)
+        var bytes: [UInt8]
+        if let cached {
+            bytes = [UInt8](cached)
+        } else {
+            bytes = SegmentBuilder.build(documents, analyzer: analyzer, sequence: 1)
+            if let segmentCache { try Data(bytes).write(to: URL(fileURLWithPath: segmentCache)) }
+        }
         let buildSeconds = seconds(clock.now - start)
         var parameters = RankingParameters()
         if noFuzzy { parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000) }
@@ -79,9 +89,11 @@ struct GapBenchCommand: ParsableCommand {
         var latencies: [Double] = []
         var ranks: [Int?] = []
         var openSeconds = 0.0
+        var documentCount = documents.count
         try bytes.withUnsafeBytes { raw in
             start = clock.now
             let segment = try index.openSegment(raw)
+            documentCount = segment.documentCount
             index.update(segments: [segment], documents: [], through: 1)
             openSeconds = seconds(clock.now - start)
             func request(_ query: QueryLine) -> SearchRequest {
@@ -106,7 +118,7 @@ struct GapBenchCommand: ParsableCommand {
             max_ms: sorted.last ?? 0, recall_at_1: Double(ranks.filter { ($0 ?? .max) <= 1 }.count) / n,
             recall_at_10: Double(ranks.filter { ($0 ?? .max) <= 10 }.count) / n,
             mrr: ranks.reduce(0.0) { $0 + ($1.map { 1 / Double($0) } ?? 0) } / n, queries: ranks.count,
-            documents: documents.count, index_bytes: bytes.count, text_bytes: textBytes)
+            documents: documentCount, index_bytes: bytes.count, text_bytes: textBytes)
         if table {
             print(String(format: "%d docs, %d queries (%@): build %.2f s, open %.4f s, index %.1f MB for %.1f MB of text",
                          result.documents, result.queries, result.mode, result.build_seconds, result.open_seconds,

@@ -27,6 +27,7 @@ public final class LiveIndex: @unchecked Sendable {
     private var segmentNonces: [UInt64] = []
     private var appliedSequenceStorage: UInt64 = 0
     private var deltaNorms = Norms()
+    private var deltaFacts = SlotFactsTable(count: 0) { _ in fatalError("no slots") }
     /// Scratch buffers shared by concurrent searches: each search takes one and gives it
     /// back, so steady-state searches allocate no accumulators.
     private let scratchPool = Mutex<[SearchScratch]>([])
@@ -115,6 +116,7 @@ public final class LiveIndex: @unchecked Sendable {
             delta.sortTerms()
             if segments.isEmpty { averagesStorage = Self.averages(of: delta) }
             deltaNorms = Norms(delta, parametersStorage, averages: averagesStorage)
+            deltaFacts = SlotFactsTable(delta)
             appliedSequenceStorage = sequence
         }
     }
@@ -138,7 +140,7 @@ public final class LiveIndex: @unchecked Sendable {
             defer { scratchPool.withLock { pool in if pool.count < 8 { pool.append(scratch) } } }
             var execution = SearchExecution(
                 analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states.map { $0! },
-                delta: delta, deltaNorms: deltaNorms, averages: averagesStorage, scratch: scratch)
+                delta: delta, deltaNorms: deltaNorms, deltaFacts: deltaFacts, averages: averagesStorage, scratch: scratch)
             return execution.run(request)
         }
     }
@@ -160,9 +162,10 @@ public final class LiveIndex: @unchecked Sendable {
 /// What the index derives from a segment: length norms and superseded slots.
 struct SegmentState {
     var norms: Norms
-    /// Slots superseded by a later segment or the delta.
-    private(set) var dead: [Bool]
-    private(set) var deadCount = 0
+    /// Filter and prior inputs per slot, including which slots a later segment or the delta
+    /// supersedes.
+    let facts: SlotFactsTable
+    var deadCount: Int { facts.deadCount }
     var averages: (title: Float, description: Float)
 
     /// The segment's field lengths, kept to recompute norms when parameters change.
@@ -174,7 +177,7 @@ struct SegmentState {
         titleLengths = Array(UnsafeBufferPointer(start: segment.titleLengths, count: segment.documentCount))
         descriptionLengths = Array(UnsafeBufferPointer(start: segment.descriptionLengths, count: segment.documentCount))
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
-        dead = [Bool](repeating: false, count: segment.documentCount)
+        facts = SlotFactsTable(segment)
     }
 
     mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {
@@ -182,16 +185,9 @@ struct SegmentState {
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
     }
 
-    mutating func markDead(_ slot: Int) {
-        guard !dead[slot] else { return }
-        dead[slot] = true
-        deadCount += 1
-    }
+    func markDead(_ slot: Int) { facts.markDead(slot) }
 
-    mutating func reviveAll() {
-        dead = [Bool](repeating: false, count: dead.count)
-        deadCount = 0
-    }
+    func reviveAll() { facts.reviveAll() }
 }
 
 /// Per-document BM25F factors: field weight divided by the length normalisation.

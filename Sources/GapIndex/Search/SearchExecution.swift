@@ -14,12 +14,15 @@ final class SearchScratch: @unchecked Sendable {
     /// Slots with a non-zero `best`, and their count.
     private(set) var groupTouched = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     var groupTouchedCount = 0
+    /// 1 for the slots of the current candidate set (phase 2), else 0.
+    private(set) var marks = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
     deinit {
         scores.deallocate()
         best.deallocate()
         touched.deallocate()
         groupTouched.deallocate()
+        marks.deallocate()
     }
 
     /// Makes room for `slots` slots, all scores zero.
@@ -29,6 +32,7 @@ final class SearchScratch: @unchecked Sendable {
             best.deallocate()
             touched.deallocate()
             groupTouched.deallocate()
+            marks.deallocate()
             capacity = max(slots, capacity * 2)
             scores = .allocate(capacity: capacity)
             scores.initialize(repeating: 0, count: capacity)
@@ -36,9 +40,18 @@ final class SearchScratch: @unchecked Sendable {
             best.initialize(repeating: 0, count: capacity)
             touched = .allocate(capacity: capacity)
             groupTouched = .allocate(capacity: capacity)
+            marks = .allocate(capacity: capacity)
+            marks.initialize(repeating: 0, count: capacity)
         }
         touchedCount = 0
         groupTouchedCount = 0
+    }
+
+    /// Sorts the touched slots ascending (visiting them in slot order reads the per-slot
+    /// arrays forward, which the caches and prefetchers reward).
+    func sortTouched() {
+        var slots = UnsafeMutableBufferPointer(start: touched, count: touchedCount)
+        slots.sort()
     }
 
     /// Zeroes the scores of touched slots for the next search.
@@ -59,6 +72,7 @@ struct SearchExecution {
     let states: [SegmentState]
     let delta: MemoryIndex
     let deltaNorms: Norms
+    let deltaFacts: SlotFactsTable
     /// The average field lengths all norms use.
     let averages: (title: Float, description: Float)
     var scratch: SearchScratch
@@ -116,21 +130,31 @@ struct SearchExecution {
             guard rest * maxPrior < maxSeen * maxPrior, index + 1 < groups.count else { continue }
             let top = select(request, bases: bases, from: nil)
             guard top.count == request.limit, let kth = top.last?.score, rest * maxPrior < kth else { continue }
-            // The survivors: documents that pass the filter and can still reach the k-th best.
+            // The survivors: documents that pass the filter and can still reach the k-th best,
+            // in slot order.
             let scores = scratch.scores
-            var survivors: [(global: UInt32, prior: Float)] = []
-            for i in 0..<scratch.touchedCount {
-                let global = scratch.touched[i]
-                let score = scores[Int(global)]
-                guard (score + rest) * maxPrior >= kth, let document = attributes(ofGlobal: Int(global), bases: bases),
-                    request.filter.accepts(status: document.status, category: document.category, team: document.team, merged: document.merged)
-                else { continue }
-                let prior = priorFactor(document, request)
-                if (score + rest) * prior >= kth { survivors.append((global, prior)) }
+            var survivors: [UInt32] = []
+            var survivorPriors: [Float] = []
+            func consider(_ global: Int) {
+                let score = scores[global]
+                guard (score + rest) * maxPrior >= kth else { return }
+                let facts = facts(ofGlobal: global, bases: bases)
+                guard accepts(facts, global: global, request.filter, bases: bases) else { return }
+                let prior = priorFactor(facts, request)
+                if (score + rest) * prior >= kth {
+                    survivors.append(UInt32(truncatingIfNeeded: global))
+                    survivorPriors.append(prior)
+                }
             }
-            survivors.sort { $0.global < $1.global }
-            candidates = survivors.map(\.global)
-            priors = survivors.map(\.prior)
+            if scratch.touchedCount * 8 > totalSlots {
+                // Dense: a sequential pass over the scores beats sorting the touched list.
+                for global in 0..<totalSlots where scores[global] > 0 { consider(global) }
+            } else {
+                scratch.sortTouched()
+                for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
+            }
+            candidates = survivors
+            priors = survivorPriors
             finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
         }
         let top = select(request, bases: bases, from: candidates)
@@ -258,12 +282,17 @@ struct SearchExecution {
         return maxSeen
     }
 
-    /// The same as ``accumulate(_:bases:)`` restricted to `candidates` (sorted global slots):
-    /// each variant's postings are intersected with them by galloping search, so a common
-    /// word's long list costs about candidates × log(list / candidates).
+    /// The same as ``accumulate(_:bases:)`` restricted to `candidates` (sorted global slots).
+    /// Each variant's postings are intersected with them the cheaper way: a list shorter than
+    /// the candidates is walked and checked against the candidates' marks; a longer one is
+    /// searched by galloping, so a common word's list costs about
+    /// candidates × log(list / candidates).
     private mutating func accumulate(_ group: QueryGroup, onlyAt candidates: [UInt32], bases: [Int]) {
         let k1 = parameters.k1
         let best = scratch.best
+        let marks = scratch.marks
+        for candidate in candidates { marks[Int(candidate)] = 1 }
+        defer { for candidate in candidates { marks[Int(candidate)] = 0 } }
         for variant in group.variants {
             let scale = variant.scale
             for (index, segment) in segments.enumerated() {
@@ -276,6 +305,21 @@ struct SearchExecution {
                 let docs = segment.postingDocs
                 let titleNorms = states[index].norms.title
                 let descriptionNorms = states[index].norms.description
+                if end - j <= candidates.count {
+                    let limit = segment.documentCount
+                    while j < end {
+                        let slot = Int(docs[j])
+                        let global = Int(base) &+ slot
+                        if slot < limit && marks[global] != 0 {
+                            let weighted = Float(segment.postingFrequencies[2 &* j]) * titleNorms[slot]
+                                + Float(segment.postingFrequencies[2 &* j &+ 1]) * descriptionNorms[slot]
+                            let score = scale * weighted / (k1 + weighted)
+                            if score > best[global] { best[global] = score }
+                        }
+                        j &+= 1
+                    }
+                    continue
+                }
                 for candidate in candidates where candidate >= base && candidate < upper {
                     let slot = candidate - base
                     j = gallop(docs, from: j, to: end, toward: slot)
@@ -359,10 +403,9 @@ struct SearchExecution {
                 let bound = text * maxPrior
                 if bound < worst.score || (bound == worst.score && id(ofGlobal: global, bases: bases) > worst.id) { return }
             }
-            guard let document = attributes(ofGlobal: global, bases: bases) else { return }
-            guard filter.accepts(status: document.status, category: document.category, team: document.team, merged: document.merged)
-            else { return }
-            heap.insert(Candidate(global: global, id: document.id, score: text * priorFactor(document, request)))
+            let facts = facts(ofGlobal: global, bases: bases)
+            guard accepts(facts, global: global, filter, bases: bases) else { return }
+            heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorFactor(facts, request)))
         }
         if let candidates {
             for global in candidates { consider(Int(global)) }
@@ -370,15 +413,6 @@ struct SearchExecution {
             for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
         }
         return heap.sortedDescending()
-    }
-
-    private struct Located {
-        var id: UInt64
-        var status: UInt8
-        var category: UInt32
-        var team: UInt64
-        var merged: Bool
-        var createdAt: Int64
     }
 
     /// The gap id at a global slot.
@@ -391,25 +425,36 @@ struct SearchExecution {
         return segments[index].ids[global - bases[index]]
     }
 
-    /// The attributes of a live document at a global slot, `nil` if superseded.
-    private func attributes(ofGlobal global: Int, bases: [Int]) -> Located? {
-        if global >= bases.last! {
-            let slot = global - bases.last!
-            guard delta.live[slot] else { return nil }
-            let a = delta.attributes[slot]
-            return Located(id: delta.ids[slot], status: a.status, category: a.category, team: a.team, merged: a.merged, createdAt: a.createdAt)
-        }
+    /// The filter and prior inputs of the document at a global slot.
+    @inline(__always)
+    private func facts(ofGlobal global: Int, bases: [Int]) -> SlotFacts {
+        let deltaBase = bases[bases.count - 1]
+        if global >= deltaBase { return deltaFacts.facts[global - deltaBase] }
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
-        let slot = global - bases[index]
-        guard !states[index].dead[slot] else { return nil }
-        let s = segments[index]
-        return Located(
-            id: s.ids[slot], status: s.status[slot], category: s.category[slot], team: s.team[slot], merged: s.merged[slot] != 0,
-            createdAt: s.created[slot])
+        return states[index].facts.facts[global - bases[index]]
     }
 
-    private func priorFactor(_ document: Located, _ request: SearchRequest) -> Float {
+    /// Whether the document at a global slot is live and passes `filter` (its team is looked
+    /// up only when the filter names teams).
+    @inline(__always)
+    private func accepts(_ facts: SlotFacts, global: Int, _ filter: SearchFilter, bases: [Int]) -> Bool {
+        guard !facts.isDead, filter.includeMerged || !facts.isMerged else { return false }
+        if !filter.statuses.isEmpty && !filter.statuses.contains(facts.status) { return false }
+        if !filter.categories.isEmpty && !filter.categories.contains(facts.category) { return false }
+        if !filter.teams.isEmpty && !filter.teams.contains(team(ofGlobal: global, bases: bases)) { return false }
+        return true
+    }
+
+    private func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {
+        let deltaBase = bases[bases.count - 1]
+        if global >= deltaBase { return delta.attributes[global - deltaBase].team }
+        var index = segments.count - 1
+        while bases[index] > global { index -= 1 }
+        return segments[index].team[global - bases[index]]
+    }
+
+    private func priorFactor(_ document: SlotFacts, _ request: SearchRequest) -> Float {
         var factor: Float = 1
         if request.category != 0 && document.category == request.category { factor *= 1 + parameters.sameCategoryBoost }
         if request.now > 0 && parameters.recencyBoost > 0 {
@@ -429,7 +474,7 @@ struct SearchExecution {
         -> SearchHit
     {
         let global = candidate.global
-        let document = attributes(ofGlobal: global, bases: bases)!
+        let document = facts(ofGlobal: global, bases: bases)
         var parts: [MatchContribution] = []
         var text = 0.0
         let k1 = Double(parameters.k1)
@@ -483,7 +528,7 @@ struct SearchExecution {
             score += boost
         }
         let confidence = reference > 0 ? min(1, text / reference) : 0
-        return SearchHit(id: document.id, score: score, confidence: confidence, explanation: parts)
+        return SearchHit(id: candidate.id, score: score, confidence: confidence, explanation: parts)
     }
 
     /// A document's title and description frequencies of a variant, with its norms.
