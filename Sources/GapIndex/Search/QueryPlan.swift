@@ -84,10 +84,17 @@ struct QueryPlanner {
             groups = scored.sorted { $0.1 > $1.1 }.prefix(parameters.maxQueryWords).map(\.0)
         }
         for index in groups.indices {
-            groups[index].variants = variants(of: groups[index].word, prefix: groups[index].word == prefixWord)
+            let isPrefix = groups[index].word == prefixWord
+            groups[index].variants = variants(of: groups[index].word, prefix: isPrefix)
+            // An unfinished word is as informative as the set of words it may become: its
+            // completions share one idf, from their summed frequencies. (Each completion's own
+            // idf would rank a rare completion of a common prefix, "instagram" for "insta",
+            // far above the likely ones.)
+            let prefixFrequency = isPrefix ? groups[index].variants.reduce(0) { $0 + $1.documentFrequency } : 0
             for v in groups[index].variants.indices {
-                let idf = inverseDocumentFrequency(groups[index].variants[v].documentFrequency)
-                groups[index].variants[v].scale = idf * groups[index].variants[v].kindWeight * groups[index].weight
+                let variant = groups[index].variants[v]
+                let df = isPrefix ? max(prefixFrequency, variant.documentFrequency) : variant.documentFrequency
+                groups[index].variants[v].scale = inverseDocumentFrequency(df) * variant.kindWeight * groups[index].weight
             }
         }
         // The draft scored against itself, as if it were indexed.
@@ -155,41 +162,54 @@ struct QueryPlanner {
         let hasDigits = word.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         let edits = knownWell || hasDigits ? 0 : parameters.typos.maxEdits(forLength: word.count)
         if edits > 0 || prefix {
-            var candidates: [(bytes: [UInt8], distance: Int, isPrefix: Bool, df: Int, known: (segment: Int, term: Int)?)] = []
+            // Candidates are kept as term numbers; bytes are copied only for those taken (a
+            // short prefix can match thousands of terms).
+            var candidates: [(distance: Int, isPrefix: Bool, df: Int, source: Int, term: Int)] = []
             let matcher = FuzzyMatcher(word: word, maxEdits: edits, prefix: prefix)
             let cap = prefix ? 4096 : 512
             for (index, segment) in segments.enumerated() {
                 for match in matcher.matches(in: segment, limit: cap) {
-                    candidates.append((
-                        Array(segment.term(match.term)), match.distance, match.isPrefix, segment.documentFrequency(match.term),
-                        (index, match.term)
-                    ))
+                    candidates.append((match.distance, match.isPrefix, segment.documentFrequency(match.term), index, match.term))
                 }
             }
+            let deltaSource = segments.count
             delta.sortedTermBytes.withUnsafeBufferPointer { bytes in
                 delta.sortedTermStarts.withUnsafeBufferPointer { starts in
                     guard let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1) else { return }
                     let list = DeltaTermList(bytes: base, starts: starts.baseAddress!, termCount: delta.sortedTerms.count)
                     for match in matcher.matches(in: list, limit: cap) {
                         let term = delta.sortedTerms[match.term]
-                        candidates.append((Array(list.term(match.term)), match.distance, match.isPrefix, delta.documentFrequency(term), nil))
+                        candidates.append((match.distance, match.isPrefix, delta.documentFrequency(term), deltaSource, Int(term)))
                     }
                 }
+            }
+            func bytes(of candidate: (distance: Int, isPrefix: Bool, df: Int, source: Int, term: Int)) -> [UInt8] {
+                candidate.source == deltaSource
+                    ? Array(delta.terms.bytes(of: UInt32(candidate.term))) : Array(segments[candidate.source].term(candidate.term))
             }
             // The closest first, then the most frequent.
             candidates.sort { ($0.distance, -$0.df) < ($1.distance, -$1.df) }
             var fuzzyTaken = 0
             var prefixTaken = 0
-            for candidate in candidates where byBytes[candidate.bytes] == nil || candidate.distance == 0 {
+            for candidate in candidates {
+                if (edits == 0 || fuzzyTaken >= parameters.maxFuzzyExpansions) && (!prefix || prefixTaken >= parameters.maxPrefixExpansions) {
+                    break
+                }
                 if candidate.isPrefix {
                     guard prefixTaken < parameters.maxPrefixExpansions else { continue }
+                } else {
+                    guard candidate.distance > 0, fuzzyTaken < parameters.maxFuzzyExpansions else { continue }
+                }
+                let termBytes = bytes(of: candidate)
+                guard byBytes[termBytes] == nil || candidate.distance == 0 else { continue }
+                let known = candidate.source == deltaSource ? nil : (segment: candidate.source, term: candidate.term)
+                if candidate.isPrefix {
                     prefixTaken += 1
                     let weight = parameters.prefixWeight * typoWeight(candidate.distance)
-                    add(candidate.bytes, .prefix(edits: candidate.distance), weight, knownSegmentTerm: candidate.known)
-                } else if candidate.distance > 0 {
-                    guard fuzzyTaken < parameters.maxFuzzyExpansions else { continue }
+                    add(termBytes, .prefix(edits: candidate.distance), weight, knownSegmentTerm: known)
+                } else {
                     fuzzyTaken += 1
-                    add(candidate.bytes, .fuzzy(edits: candidate.distance), typoWeight(candidate.distance), knownSegmentTerm: candidate.known)
+                    add(termBytes, .fuzzy(edits: candidate.distance), typoWeight(candidate.distance), knownSegmentTerm: known)
                 }
             }
         }

@@ -76,6 +76,27 @@ struct SearchExecution {
     /// The average field lengths all norms use.
     let averages: (title: Float, description: Float)
     var scratch: SearchScratch
+    /// Each segment's ids and facts, as bare pointers: the per-document lookups of the hot
+    /// loops must not copy `Segment` or `SegmentState` values out of their arrays.
+    private let segmentIDs: [UnsafePointer<UInt64>]
+    private let segmentFacts: [UnsafeMutablePointer<SlotFacts>]
+
+    init(
+        analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: MemoryIndex,
+        deltaNorms: Norms, deltaFacts: SlotFactsTable, averages: (title: Float, description: Float), scratch: SearchScratch
+    ) {
+        self.analyzer = analyzer
+        self.parameters = parameters
+        self.segments = segments
+        self.states = states
+        self.delta = delta
+        self.deltaNorms = deltaNorms
+        self.deltaFacts = deltaFacts
+        self.averages = averages
+        self.scratch = scratch
+        segmentIDs = segments.map(\.ids)
+        segmentFacts = states.map(\.facts.facts)
+    }
 
     /// Global slot of each segment's slot 0, and of the delta's.
     private var bases: [Int] {
@@ -130,29 +151,8 @@ struct SearchExecution {
             guard rest * maxPrior < maxSeen * maxPrior, index + 1 < groups.count else { continue }
             let top = select(request, bases: bases, from: nil)
             guard top.count == request.limit, let kth = top.last?.score, rest * maxPrior < kth else { continue }
-            // The survivors: documents that pass the filter and can still reach the k-th best,
-            // in slot order.
-            let scores = scratch.scores
-            var survivors: [UInt32] = []
-            var survivorPriors: [Float] = []
-            func consider(_ global: Int) {
-                let score = scores[global]
-                guard (score + rest) * maxPrior >= kth else { return }
-                let facts = facts(ofGlobal: global, bases: bases)
-                guard accepts(facts, global: global, request.filter, bases: bases) else { return }
-                let prior = priorFactor(facts, request)
-                if (score + rest) * prior >= kth {
-                    survivors.append(UInt32(truncatingIfNeeded: global))
-                    survivorPriors.append(prior)
-                }
-            }
-            if scratch.touchedCount * 8 > totalSlots {
-                // Dense: a sequential pass over the scores beats sorting the touched list.
-                for global in 0..<totalSlots where scores[global] > 0 { consider(global) }
-            } else {
-                scratch.sortTouched()
-                for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
-            }
+            let (survivors, survivorPriors) = survivors(
+                request, bases: bases, totalSlots: totalSlots, rest: rest, kth: kth, maxPrior: maxPrior)
             candidates = survivors
             priors = survivorPriors
             finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
@@ -162,6 +162,36 @@ struct SearchExecution {
         var hits = top.map { explain($0, groups: groups, request: request, bases: bases, reference: reference) }
         hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         return hits
+    }
+
+    /// The documents that pass the filter and can still reach the k-th best (`kth`) with
+    /// `rest` more, in slot order, with their priors. (Not `mutating`, so that the
+    /// per-document work borrows `self` instead of copying it.)
+    private func survivors(_ request: SearchRequest, bases: [Int], totalSlots: Int, rest: Float, kth: Float, maxPrior: Float)
+        -> ([UInt32], [Float])
+    {
+        let scores = scratch.scores
+        var survivors: [UInt32] = []
+        var priors: [Float] = []
+        func consider(_ global: Int) {
+            let score = scores[global]
+            guard (score + rest) * maxPrior >= kth else { return }
+            let facts = facts(ofGlobal: global, bases: bases)
+            guard accepts(facts, global: global, request.filter, bases: bases) else { return }
+            let prior = priorFactor(facts, request)
+            if (score + rest) * prior >= kth {
+                survivors.append(UInt32(truncatingIfNeeded: global))
+                priors.append(prior)
+            }
+        }
+        if scratch.touchedCount * 8 > totalSlots {
+            // Dense: a sequential pass over the scores beats sorting the touched list.
+            for global in 0..<totalSlots where scores[global] > 0 { consider(global) }
+        } else {
+            scratch.sortTouched()
+            for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
+        }
+        return (survivors, priors)
     }
 
     /// An upper bound of a group's contribution: its best variant's scale times the BM25
@@ -422,7 +452,7 @@ struct SearchExecution {
         if global >= deltaBase { return delta.ids[global - deltaBase] }
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
-        return segments[index].ids[global - bases[index]]
+        return segmentIDs[index][global - bases[index]]
     }
 
     /// The filter and prior inputs of the document at a global slot.
@@ -432,7 +462,7 @@ struct SearchExecution {
         if global >= deltaBase { return deltaFacts.facts[global - deltaBase] }
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
-        return states[index].facts.facts[global - bases[index]]
+        return segmentFacts[index][global - bases[index]]
     }
 
     /// Whether the document at a global slot is live and passes `filter` (its team is looked
