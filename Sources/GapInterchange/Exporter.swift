@@ -29,13 +29,14 @@ public enum Exporter {
         _ kind: RecordKind, from store: GapStore, format: InterchangeFormat, sink write: @escaping (Data) throws -> Void
     ) throws -> Int {
         var sink = RecordSink(format: format, fields: kind.fields.map(\.name), write: write)
+        let dates = DateCodec()
         try sink.begin()
         switch kind {
         case .gaps:
             try store.forEachGap { gap in
                 var target: String?
                 if let merged = gap.mergedInto { target = try store.gap(merged, followMerges: false).map(key) ?? merged.description }
-                try sink.add(values(of: gap, mergedInto: target))
+                try sink.add(values(of: gap, mergedInto: target, dates))
             }
         case .submissions:
             var gapKeys: [GapID: String] = [:]
@@ -53,7 +54,7 @@ public enum Exporter {
                 }
                 try sink.add(values(
                     of: submission, gap: gapKeys[submission.gapID]!, accountName: submission.accountID.flatMap { accountNames[$0] },
-                    opportunity: submission.opportunityID.flatMap { opportunities[$0] }))
+                    opportunity: submission.opportunityID.flatMap { opportunities[$0] }, dates))
             }
         }
         try sink.finish()
@@ -63,10 +64,10 @@ public enum Exporter {
     /// The key a gap is referred to by in files: the id it was imported under, else its own.
     static func key(_ gap: Gap) -> String { gap.externalID ?? gap.id.description }
 
-    static func values(of gap: Gap, mergedInto: String?) -> [String: String] {
+    static func values(of gap: Gap, mergedInto: String?, _ dates: DateCodec) -> [String: String] {
         var values: [String: String] = [
             "id": gap.id.description, "title": gap.title, "description": gap.description, "status": gap.status.name,
-            "created": InterchangeValue.format(gap.createdAt), "created_by": gap.createdBy,
+            "created": dates.format(gap.createdAt), "created_by": gap.createdBy,
         ]
         values["external_id"] = gap.externalID
         values["category"] = gap.category
@@ -77,11 +78,11 @@ public enum Exporter {
         return values
     }
 
-    static func values(of submission: Submission, gap: String, accountName: String?, opportunity: Opportunity?) -> [String: String] {
+    static func values(of submission: Submission, gap: String, accountName: String?, opportunity: Opportunity?, _ dates: DateCodec) -> [String: String] {
         var values: [String: String] = [
             "id": submission.id.description, "gap": gap, "severity": submission.severity.rawValue,
             "impact": submission.impact, "context": submission.context, "anonymous": submission.isAnonymous ? "true" : "false",
-            "created": InterchangeValue.format(submission.createdAt),
+            "created": dates.format(submission.createdAt),
         ]
         values["external_id"] = submission.externalID
         values["account"] = submission.accountID
@@ -91,7 +92,7 @@ public enum Exporter {
             values["opportunity_kind"] = opportunity.kind.rawValue
             values["amount"] = InterchangeValue.formatMoney(opportunity.amount)
             values["currency"] = opportunity.currency
-            values["close_date"] = InterchangeValue.formatDay(opportunity.closeDate)
+            values["close_date"] = dates.formatDay(opportunity.closeDate)
         }
         switch submission.workaround {
         case .unknown: break

@@ -5,12 +5,14 @@ import GapStore
 struct GapPlanner {
     let store: GapStore
     let options: ImportOptions
+    let dates = DateCodec()
 
     func plan(_ plan: inout ImportPlan) throws {
         let taxonomy = try store.taxonomy()
         var firstLines: [String: Int] = [:]
         var lineOfKey: [String: Int] = [:]
         var pending: [(index: Int, gap: ImportPlan.PlannedGap, target: String?)] = []
+        let present = try store.gapIDs(externalIDs: candidateKeys(plan.source))
         for (index, record) in plan.source.records.enumerated() {
             var issues = record.problems
             guard issues.isEmpty else {
@@ -19,7 +21,7 @@ struct GapPlanner {
             }
             let line = record.line
             let key = recordKey(record, firstLines: &firstLines, issues: &issues)
-            if let key, issues.isEmpty, try store.gap(externalID: key) != nil {
+            if let key, issues.isEmpty, present[key] != nil {
                 plan.alreadyPresent += 1
                 continue
             }
@@ -34,7 +36,7 @@ struct GapPlanner {
             let status = check(&issues, line: line, field: "status") { () throws(GapStoreError) in
                 try record.value("status").map { (text) throws(GapStoreError) in try GapStatus.parse(text) } ?? .open
             }
-            let created = parseDate(record, "created", &issues)
+            let created = parseDate(record, "created", dates, &issues)
             let creator = check(&issues, line: line, field: "created_by") { () throws(GapStoreError) in
                 try Validate.optionalName(record.value("created_by"), field: "created_by")
             }
@@ -138,7 +140,7 @@ struct GapPlanner {
 
     /// The gap a reference names: an external id first, then a gapsearch id.
     static func existingGap(_ reference: String, in store: GapStore) throws -> GapID? {
-        if let gap = try store.gap(externalID: reference) { return gap.id }
+        if let id = try store.gapIDs(externalIDs: [reference])[reference] { return id }
         if let id = GapID(reference), try store.gap(id, followMerges: false) != nil { return id }
         return nil
     }

@@ -247,6 +247,13 @@ func check<T>(_ issues: inout [ImportIssue], line: Int, field: String, _ rule: (
     }
 }
 
+/// The keys of every record, unchecked: for looking up in one go which are already present.
+func candidateKeys(_ source: ImportSource) -> [String] {
+    source.records.compactMap { record in
+        (record.value("external_id") ?? record.value("id")).flatMap { try? Validate.identifier($0, field: "the id") }
+    }
+}
+
 /// The key of a record: its `external_id`, else its `id`; checked, and unique in the file.
 func recordKey(
     _ record: SourceRecord, firstLines: inout [String: Int], issues: inout [ImportIssue]
@@ -266,9 +273,9 @@ func recordKey(
     return key
 }
 
-func parseDate(_ record: SourceRecord, _ field: String, _ issues: inout [ImportIssue]) -> Date? {
+func parseDate(_ record: SourceRecord, _ field: String, _ dates: DateCodec, _ issues: inout [ImportIssue]) -> Date? {
     guard let text = record.value(field)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-    guard let date = InterchangeValue.date(text) else {
+    guard let date = dates.date(text) else {
         issues.append(ImportIssue(line: record.line, field: field, message: "\"\(text)\" is not a date; write ISO 8601 such as 2026-03-01T09:30:00Z, or 2026-03-01"))
         return nil
     }

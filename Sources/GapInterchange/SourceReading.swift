@@ -267,7 +267,7 @@ extension ImportSource {
         var lines: [JSONLine] = []
         let decoder = JSONDecoder()
         var number = 0
-        for var slice in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        for var slice in lineSlices(data) {
             number += 1
             if slice.last == 0x0D { slice = slice.dropLast() }
             if number == 1 && slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
@@ -289,6 +289,20 @@ extension ImportSource {
             lines.append(line)
         }
         return lines
+    }
+
+    /// The file's lines, without their line feeds (`Data.split` is several times slower).
+    private static func lineSlices(_ data: Data) -> [Data.SubSequence] {
+        var bounds: [Range<Int>] = []
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var start = 0
+            for index in 0..<buffer.count where buffer[index] == 0x0A {
+                bounds.append(start..<index)
+                start = index + 1
+            }
+            if start < buffer.count { bounds.append(start..<buffer.count) }
+        }
+        return bounds.map { data[(data.startIndex + $0.lowerBound)..<(data.startIndex + $0.upperBound)] }
     }
 
     /// A JSON object's scalar values with its keys in the order written.

@@ -6,6 +6,7 @@ import GapStore
 struct SubmissionPlanner {
     let store: GapStore
     let options: ImportOptions
+    let dates = DateCodec()
 
     func plan(_ plan: inout ImportPlan) throws {
         var firstLines: [String: Int] = [:]
@@ -13,6 +14,7 @@ struct SubmissionPlanner {
         var accounts: [String: Bool] = [:]
         /// Opportunity id → its account, from the store or earlier records.
         var opportunities: [String: String?] = [:]
+        let present = try store.submissionIDs(externalIDs: candidateKeys(plan.source))
         for (index, record) in plan.source.records.enumerated() {
             var issues = record.problems
             guard issues.isEmpty else {
@@ -21,7 +23,7 @@ struct SubmissionPlanner {
             }
             let line = record.line
             let key = recordKey(record, firstLines: &firstLines, issues: &issues)
-            if let key, issues.isEmpty, try store.submission(externalID: key) != nil {
+            if let key, issues.isEmpty, present[key] != nil {
                 plan.alreadyPresent += 1
                 continue
             }
@@ -70,7 +72,7 @@ struct SubmissionPlanner {
             let submitter = anonymous == true ? options.actor : check(&issues, line: line, field: "submitter") { () throws(GapStoreError) in
                 try Validate.optionalName(record.value("submitter"), field: "the submitter")
             }.map { $0 ?? options.actor }
-            let created = parseDate(record, "created", &issues)
+            let created = parseDate(record, "created", dates, &issues)
             guard issues.isEmpty, let key, let gapID, let severity, let impact, let context, let submitter else {
                 plan.reject(index, issues)
                 continue
@@ -127,7 +129,7 @@ struct SubmissionPlanner {
         if amount == nil {
             issues.append(ImportIssue(line: line, field: "amount", message: "\"\(amountText)\" is not an amount; write it in major units, like 25000 or 25000.50"))
         }
-        let closeDate = parseDate(record, "close_date", &issues)
+        let closeDate = parseDate(record, "close_date", dates, &issues)
         if let currency = record.value("currency")?.trimmingCharacters(in: .whitespaces).uppercased(), !currency.isEmpty, currency != store.currency {
             issues.append(ImportIssue(line: line, field: "currency", message: "this store counts money in \(store.currency); convert the amount to \(store.currency) (got \(currency))"))
         }

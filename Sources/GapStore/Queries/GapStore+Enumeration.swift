@@ -55,3 +55,30 @@ extension GapStore {
         try read("reading opportunity \(id)") { txn in try schema.loadOpportunity(id, txn)?.0 }
     }
 }
+
+extension GapStore {
+    /// Which of `externalIDs` gaps were imported under, in one read: what an import checks
+    /// for every record before it writes.
+    public func gapIDs(externalIDs: some Sequence<String>) throws(GapStoreError) -> [String: GapID] {
+        try read("looking up external ids") { txn in
+            var found: [String: GapID] = [:]
+            for externalID in externalIDs {
+                if let bytes = try txn.get(externalID, in: schema.gapsByExternalID) {
+                    found[externalID] = bytes.withUnsafeBytes { GapID(KeyBytes.uint64($0, at: 0)) }
+                }
+            }
+            return found
+        }
+    }
+
+    /// Which of `externalIDs` submissions were imported under, in one read.
+    public func submissionIDs(externalIDs: some Sequence<String>) throws(GapStoreError) -> [String: SubmissionID] {
+        try read("looking up external ids") { txn in
+            var found: [String: SubmissionID] = [:]
+            for externalID in externalIDs {
+                if let id = try schema.submission(externalID: externalID, txn) { found[externalID] = id }
+            }
+            return found
+        }
+    }
+}
