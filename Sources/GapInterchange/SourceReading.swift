@@ -180,7 +180,7 @@ extension ImportSource {
         for column in header where !column.isEmpty && !duplicates.insert(column.lowercased()).inserted {
             throw ImportError(issues: [ImportIssue(line: 1, field: nil, message: "the column \"\(column)\" appears twice in the header; rename one")])
         }
-        var line = 1 + lineBreaks(in: header)
+        var line = 2 + lineBreaks(in: header)  // the header is line 1
         var rows: [CSVRow] = []
         while let fields = reader.next() {
             let start = line
@@ -189,7 +189,8 @@ extension ImportSource {
             if fields.count == 1 && fields[0].isEmpty { continue }  // a blank line
             var problems: [ImportIssue] = []
             if let bad = (start..<(start + span)).first(where: invalidLines.contains) {
-                problems.append(ImportIssue(line: start, field: nil, message: "line \(bad) is not valid UTF-8; save the file as UTF-8 and fix the garbled characters"))
+                let place = bad == start ? "the line" : "line \(bad), inside this record,"
+                problems.append(ImportIssue(line: start, field: nil, message: "\(place) is not valid UTF-8; save the file as UTF-8 and fix the garbled characters"))
             }
             if fields.count != header.count {
                 problems.append(ImportIssue(

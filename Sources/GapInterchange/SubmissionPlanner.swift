@@ -29,7 +29,7 @@ struct SubmissionPlanner {
             }
             var gapID: GapID?
             if let reference = record.value("gap")?.trimmingCharacters(in: .whitespaces), !reference.isEmpty {
-                if gaps[reference] == nil { gaps[reference] = try GapPlanner.existingGap(reference, in: store) }
+                if gaps[reference] == nil { gaps.updateValue(try GapPlanner.existingGap(reference, in: store), forKey: reference) }
                 gapID = gaps[reference]!
                 if gapID == nil {
                     issues.append(ImportIssue(line: line, field: "gap", message: "no gap \"\(reference)\" in the store; import the gaps first, or give a gapsearch id such as GAP-000123"))
@@ -53,7 +53,7 @@ struct SubmissionPlanner {
                     issues.append(ImportIssue(line: line, field: "account", message: "no account \"\(account)\" in the store; give its account_name so that the import creates it"))
                 }
             }
-            let opportunity = checkOpportunity(record, account: account, known: &opportunities, &issues)
+            let opportunity = try checkOpportunity(record, account: account, known: &opportunities, &issues)
             let impact = check(&issues, line: line, field: "impact") { () throws(GapStoreError) in try Validate.text(record.value("impact") ?? "", field: "the impact") }
             let context = check(&issues, line: line, field: "context") { () throws(GapStoreError) in try Validate.text(record.value("context") ?? "", field: "the context") }
             var workaround = Workaround.unknown
@@ -79,10 +79,14 @@ struct SubmissionPlanner {
             }
             if let account, accountName != nil { accounts[account] = true }
             if let recorded = opportunity.draft { opportunities[recorded.id] = account }
-            plan.submissions.append((line, SubmissionDraft(
+            var draft = SubmissionDraft(
                 gapID: gapID, accountID: account, opportunityID: opportunity.id, accountName: accountName, opportunity: opportunity.draft,
                 severity: severity, impact: impact, workaround: workaround, context: context, submitter: submitter,
-                anonymous: anonymous == true, createdAt: created, externalID: key)))
+                anonymous: anonymous == true, createdAt: created, externalID: key)
+            // The gap the file names, merged or not: the submission may predate the merge, and
+            // it still counts for the surviving gap.
+            draft.followsMerges = false
+            plan.submissions.append((line, draft))
         }
     }
 
@@ -90,7 +94,7 @@ struct SubmissionPlanner {
     /// together) or, by id alone, one the account already has.
     private func checkOpportunity(
         _ record: SourceRecord, account: String?, known: inout [String: String?], _ issues: inout [ImportIssue]
-    ) -> (id: String?, draft: OpportunityDraft?) {
+    ) throws -> (id: String?, draft: OpportunityDraft?) {
         let line = record.line
         let details = ["opportunity_kind", "amount", "close_date"]
         let id = record.value("opportunity")?.trimmingCharacters(in: .whitespaces)
@@ -109,7 +113,7 @@ struct SubmissionPlanner {
         let missing = details.filter { record.value($0) == nil }
         if missing.count == details.count {
             // By id only: it must exist already, for this account.
-            if known[id] == nil { known[id] = (try? store.opportunity(id))??.accountID }
+            if known[id] == nil { known.updateValue(try store.opportunity(id)?.accountID, forKey: id) }
             guard let owner = known[id]! else {
                 issues.append(ImportIssue(line: line, field: "opportunity", message: "no opportunity \"\(id)\" in the store; give its opportunity_kind, amount and close_date so that the import records it"))
                 return (nil, nil)
@@ -133,7 +137,7 @@ struct SubmissionPlanner {
         if let currency = record.value("currency")?.trimmingCharacters(in: .whitespaces).uppercased(), !currency.isEmpty, currency != store.currency {
             issues.append(ImportIssue(line: line, field: "currency", message: "this store counts money in \(store.currency); convert the amount to \(store.currency) (got \(currency))"))
         }
-        if known[id] == nil { known[id] = (try? store.opportunity(id))??.accountID }
+        if known[id] == nil { known.updateValue(try store.opportunity(id)?.accountID, forKey: id) }
         if let owner = known[id]!, owner != account {
             issues.append(ImportIssue(line: line, field: "opportunity", message: "opportunity \(id) belongs to account \(owner), not \(account!)"))
         }

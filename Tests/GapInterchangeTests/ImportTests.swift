@@ -116,9 +116,9 @@ import Testing
     @Test func invalidUTF8IsReportedByLineInBothFormats() throws {
         try withStore { store, _ in
             let before = try snapshot(store)
-            var csv = Data("id,title\nU-1,\"multi\nline\"\nU-2,caf".utf8)
+            var csv = Data("id,title,description\nU-1,multi,\"two\nlines\"\nU-2,caf".utf8)
             csv.append(contentsOf: [0xC3, 0x28])  // a broken two-byte sequence
-            csv.append(contentsOf: Array("\nU-3,fine\n".utf8))
+            csv.append(contentsOf: Array(",\nU-3,fine,\n".utf8))
             let csvError = try #require(expectImportFailure { try importData(csv, format: .csv, into: store) })
             #expect(csvError.issues.map(\.line) == [4] && csvError.issues[0].message.contains("not valid UTF-8"))
 
@@ -158,7 +158,8 @@ import Testing
 
             let jsonl = "{\"id\":\"J-1\",\"title\":\"ok\"}\n{\"id\":\"J-2\",\"title\":\"ok\",\"status\":\"nope\"}\n"
             let jsonResult = try importText(jsonl, format: .jsonl, into: store) { $0.skipInvalid = true }
-            #expect(jsonResult.created == 1 && String(decoding: try #require(jsonResult.rejects), as: UTF8.self) == "{\"id\":\"J-2\",\"title\":\"ok\",\"status\":\"nope\"}\n")
+            let jsonRejects = String(decoding: try #require(jsonResult.rejects), as: UTF8.self)
+            #expect(jsonResult.created == 1 && jsonRejects == "{\"id\":\"J-2\",\"title\":\"ok\",\"status\":\"nope\"}\n")
         }
     }
 

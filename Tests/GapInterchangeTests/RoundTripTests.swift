@@ -83,7 +83,7 @@ import Testing
             let gaps = try exportText(.gaps, from: source, format: format)
             let submissions = try exportText(.submissions, from: source, format: format)
             let target = try GapStore(path: directory + "/target")
-            let importedGaps = try importText(gaps, format: format, into: target)
+            let importedGaps = try importText(gaps, format: format, into: target) { $0.createCategories = true }
             #expect(importedGaps.created == 4 && importedGaps.merged == 2)
             let importedSubmissions = try importText(submissions, format: format, into: target)
             #expect(importedSubmissions.created == 4)

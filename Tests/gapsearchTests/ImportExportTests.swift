@@ -119,7 +119,7 @@ import Testing
             let run = try gapsearch(["import", directory + "/gaps.csv", "--skip-invalid", "--json"], store: store)
             #expect(run.status == 0, "\(run.standardError)")
             let result = try decode(Result.self, run.standardOutput)
-            #expect(result.created == 1 && result.rejected == 2 && result.rejectsFile == directory + "/gaps.rejects.csv")
+            #expect(result.created == 1 && result.rejected == 2 && result.rejectsFile?.hasSuffix("/gaps.rejects.csv") == true)
             let rejects = try String(contentsOfFile: directory + "/gaps.rejects.csv", encoding: .utf8)
             #expect(rejects.hasPrefix("Key,Summary,Description,Product,Team,Status,Created\nCRM-1,") && rejects.split(separator: "\n").count == 3)
             let fixed = try gapsearch(["import", directory + "/gaps.rejects.csv", "--create-categories", "--json"], store: store)

@@ -105,6 +105,10 @@ public struct SubmissionDraft: Sendable, Hashable {
     /// The id of the submission in the system it is imported from; a second submission with
     /// the same external id is refused, which makes re-running an import safe.
     public var externalID: String?
+    /// File it against the gap that ``gapID`` was merged into, as people filing new feedback
+    /// want (the default). An import of submissions filed before their gap was merged turns
+    /// this off to keep them under the original gap, where an unmerge finds them.
+    public var followsMerges = true
 
     public init(
         gapID: GapID, accountID: String? = nil, opportunityID: String? = nil, accountName: String? = nil,

@@ -46,7 +46,7 @@ extension GapWriter {
         let externalID = try Validate.optionalIdentifier(draft.externalID, field: "the external id")
 
         return try perform("filing a submission", kind: .submissionAdded) { txn, writeContext in
-            let gap = try schema.resolve(draft.gapID, txn)
+            let gap = draft.followsMerges ? try schema.resolve(draft.gapID, txn) : try schema.requireGap(draft.gapID, txn)
             if let externalID, let existing = try schema.submission(externalID: externalID, txn) {
                 throw GapStoreError(.alreadyExists, "external id \"\(externalID)\" was already imported as \(existing)")
             }
