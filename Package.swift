@@ -15,11 +15,13 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "GapStore", targets: ["GapStore"]),
         .library(name: "GapIndex", targets: ["GapIndex"]),
+        .library(name: "GapInterchange", targets: ["GapInterchange"]),
         .executable(name: "gapsearch", targets: ["gapsearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // System library over Debian's liblmdb-dev.
@@ -49,12 +51,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Import and export of gaps and submissions as CSV and JSON lines: parsing, column
+        // mapping, validation of every row before anything is written.
+        .target(
+            name: "GapInterchange",
+            dependencies: ["GapStore", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: strictSettings
+        ),
+
         // The command-line tool, thin over GapStore.
         .executableTarget(
             name: "gapsearch",
             dependencies: [
                 "GapStore",
                 "GapIndex",
+                "GapInterchange",
                 "GapCorpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -123,6 +134,11 @@ let package = Package(
                 "GapIndex",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GapInterchangeTests",
+            dependencies: ["GapInterchange", "GapStore", "GapTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -18,7 +18,7 @@ struct GapSearchCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Demo.self, Check.self, Suggest.self, GapCommand.self, Submit.self, CategoryCommand.self, Report.self, Stats.self, Verify.self,
-            Reindex.self, Backup.self, Eval.self,
+            Reindex.self, Backup.self, Eval.self, Import.self, Export.self, SubmissionCommand.self,
         ]
     )
 }

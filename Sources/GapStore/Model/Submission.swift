@@ -73,6 +73,8 @@ public struct Submission: Sendable, Hashable, Identifiable {
     public let submitter: String?
     /// When it was filed.
     public let createdAt: Date
+    /// The id of the submission in the system it was imported from, if any (unique per store).
+    public let externalID: String?
 
     /// Whether it was filed anonymously.
     public var isAnonymous: Bool { submitter == nil }
@@ -98,14 +100,21 @@ public struct SubmissionDraft: Sendable, Hashable {
     /// File it anonymously: ``submitter`` is then dropped, and nothing that identifies them is
     /// stored anywhere (record, history, change log, indexes, backups).
     public var anonymous: Bool
-    /// When it was filed; `nil` for now.
+    /// When it was filed; `nil` for now. Imports set the original time.
     public var createdAt: Date?
+    /// The id of the submission in the system it is imported from; a second submission with
+    /// the same external id is refused, which makes re-running an import safe.
+    public var externalID: String?
+    /// File it against the gap that ``gapID`` was merged into, as people filing new feedback
+    /// want (the default). An import of submissions filed before their gap was merged turns
+    /// this off to keep them under the original gap, where an unmerge finds them.
+    public var followsMerges = true
 
     public init(
         gapID: GapID, accountID: String? = nil, opportunityID: String? = nil, accountName: String? = nil,
         opportunity: OpportunityDraft? = nil, severity: Severity,
         impact: String = "", workaround: Workaround = .unknown, context: String = "", submitter: String,
-        anonymous: Bool = false, createdAt: Date? = nil
+        anonymous: Bool = false, createdAt: Date? = nil, externalID: String? = nil
     ) {
         self.gapID = gapID
         self.accountID = accountID
@@ -119,5 +128,6 @@ public struct SubmissionDraft: Sendable, Hashable {
         self.submitter = submitter
         self.anonymous = anonymous
         self.createdAt = createdAt
+        self.externalID = externalID
     }
 }

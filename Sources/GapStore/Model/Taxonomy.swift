@@ -28,6 +28,13 @@ public struct Taxonomy: Sendable, Hashable {
 
     func category(id: UInt32) -> Category? { categories.first { $0.id == id } }
 
+    /// Checks that `category` (and `subcategory`, if given) exist, or throws
+    /// ``GapStoreError/Code/unknownCategory`` listing the valid names — as creating a gap
+    /// with them would.
+    public func check(category: String, subcategory: String?) throws(GapStoreError) {
+        _ = try resolve(category: category, subcategory: subcategory)
+    }
+
     /// Resolves names to ids, or throws an error that lists the valid names.
     func resolve(category: String, subcategory: String?) throws(GapStoreError) -> (UInt32, UInt32) {
         guard let found = self.category(named: category) else {

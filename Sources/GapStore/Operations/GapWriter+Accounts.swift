@@ -90,6 +90,7 @@ extension GapWriter {
             var taxonomy = try schema.loadTaxonomy(txn)
             try change(&taxonomy)
             try txn.put(RecordCodec.encode(taxonomy), forKey: MetaKey.taxonomy, in: schema.meta)
+            if !isolatesOperations { failure.taxonomy = taxonomy }
             return (taxonomy, [], nil)
         }
     }

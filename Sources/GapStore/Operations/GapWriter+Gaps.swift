@@ -24,7 +24,7 @@ extension GapWriter {
         let warning = BugLikeText.warning(title: title, description: description)
 
         let gap: Gap = try perform("creating a gap", kind: .gapCreated) { txn, context in
-            let taxonomy = try schema.loadTaxonomy(txn)
+            let taxonomy = try taxonomy(txn)
             var categoryIDs: (UInt32, UInt32) = (0, 0)
             if let category = draft.category, !category.trimmingWhitespace().isEmpty {
                 categoryIDs = try taxonomy.resolve(category: category, subcategory: draft.subcategory)

@@ -13,7 +13,8 @@ extension GapWriter {
     ///
     /// - Throws: ``GapStoreError/Code/notFound`` for an unknown gap, account or opportunity;
     ///   ``GapStoreError/Code/invalidField`` when the opportunity belongs to another account,
-    ///   or for a field over its limit.
+    ///   or for a field over its limit; ``GapStoreError/Code/alreadyExists`` for an external
+    ///   id already imported.
     @discardableResult
     public func submit(_ draft: SubmissionDraft) throws(GapStoreError) -> Submission {
         let accountID = try Validate.optionalIdentifier(draft.accountID, field: "the account id")
@@ -42,9 +43,13 @@ extension GapWriter {
             throw GapStoreError(.invalidField, "an opportunity needs its account; give the account id too")
         }
         let created = draft.createdAt?.millis
+        let externalID = try Validate.optionalIdentifier(draft.externalID, field: "the external id")
 
         return try perform("filing a submission", kind: .submissionAdded) { txn, writeContext in
-            let gap = try schema.resolve(draft.gapID, txn)
+            let gap = draft.followsMerges ? try schema.resolve(draft.gapID, txn) : try schema.requireGap(draft.gapID, txn)
+            if let externalID, let existing = try schema.submission(externalID: externalID, txn) {
+                throw GapStoreError(.alreadyExists, "external id \"\(externalID)\" was already imported as \(existing)")
+            }
             if let accountID, let accountName {
                 try txn.put(RecordCodec.encode(Account(id: accountID, name: accountName)), forKey: accountID, in: schema.accounts)
             }
@@ -64,7 +69,7 @@ extension GapWriter {
             let submission = Submission(
                 id: id, gapID: gap.id, accountID: accountID, opportunityID: opportunityID, severity: draft.severity,
                 impact: impact, workaround: workaround, context: context, submitter: submitter,
-                createdAt: Date(millis: created ?? writeContext.now))
+                createdAt: Date(millis: created ?? writeContext.now), externalID: externalID)
             try txn.put(RecordCodec.encode(submission), forKey: Keys.submission(id), in: schema.submissions, flags: .append)
             try schema.addIndexEntries(of: submission, txn)
             try schema.appendHistory(gap.id, [.submissionAdded(id)], actor: submitter, note: nil, writeContext, txn)

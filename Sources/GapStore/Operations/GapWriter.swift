@@ -22,6 +22,14 @@ public struct GapWriter: ~Copyable {
 
     var schema: Schema { store.schema }
 
+    /// The taxonomy, decoded once per non-isolating batch.
+    func taxonomy(_ txn: borrowing Transaction) throws -> Taxonomy {
+        if !isolatesOperations, let cached = failure.taxonomy { return cached }
+        let taxonomy = try schema.loadTaxonomy(txn)
+        if !isolatesOperations { failure.taxonomy = taxonomy }
+        return taxonomy
+    }
+
     /// Runs one logical operation: allocates its change log number, runs `body`, and appends
     /// the change record.
     func perform<R>(
@@ -61,6 +69,10 @@ public struct GapWriter: ~Copyable {
 /// Where a non-isolating writer records its first failure.
 final class FailureRecord {
     var first: GapStoreError?
+    /// The taxonomy as this batch last read or wrote it. Kept only by non-isolating writers:
+    /// there a failed operation fails the whole batch, so a cached value can never outlive a
+    /// rolled-back change. Saves decoding it for every gap of a large import.
+    var taxonomy: Taxonomy?
 }
 
 /// What every write operation knows about itself.

@@ -28,6 +28,9 @@ enum GapIndexEntries {
         if let account = submission.accountID {
             entries.append((schema.submissionsByAccount, Keys.accountSubmission(account, submission.id), Keys.gap(submission.gapID)))
         }
+        if let external = submission.externalID, let database = schema.submissionsByExternalID {
+            entries.append((database, Array(external.utf8), Keys.submission(submission.id)))
+        }
         return entries
     }
 }

@@ -115,6 +115,14 @@ extension Schema {
         return try loadOpportunity(latest, txn)?.0
     }
 
+    /// The submission imported under an external id, if any.
+    func submission(externalID: String, _ txn: borrowing Transaction) throws -> SubmissionID? {
+        guard let database = submissionsByExternalID,
+            let bytes = try txn.get(externalID, in: database)
+        else { return nil }
+        return bytes.withUnsafeBytes { SubmissionID(KeyBytes.uint64($0, at: 0)) }
+    }
+
     func addIndexEntries(of submission: Submission, _ txn: borrowing Transaction) throws {
         for entry in GapIndexEntries.entries(of: submission, self) {
             try txn.put(entry.value, forKey: entry.key, in: entry.database)

@@ -42,11 +42,13 @@ extension Date {
     var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }
 
-/// Binary encodings of every record, each led by a format version byte. Version 1 is the
-/// only one so far; a decoder that meets a newer version refuses it with
-/// ``GapStoreError/Code/schemaTooNew`` rather than misreading it.
+/// Binary encodings of every record, each led by a format version byte. Every record is at
+/// version 1 except submissions (version 2 added the external id); a decoder that meets a
+/// newer version refuses it with ``GapStoreError/Code/schemaTooNew`` rather than misreading it.
 enum RecordCodec {
     static let version: UInt8 = 1
+    /// Submission records are at format 2: version 1 plus a trailing optional external id.
+    static let submissionVersion: UInt8 = 2
 
     // MARK: Gap
 
@@ -95,7 +97,7 @@ enum RecordCodec {
 
     static func encode(_ submission: Submission) -> [UInt8] {
         var writer = BinaryWriter(capacity: 64 + submission.impact.utf8.count + submission.context.utf8.count)
-        writer.write(version)
+        writer.write(submissionVersion)
         writer.write(varint: submission.id.number)
         writer.write(varint: submission.gapID.number)
         writer.write(submission.accountID)
@@ -112,12 +114,13 @@ enum RecordCodec {
         writer.write(submission.context)
         writer.write(submission.submitter)
         writer.write(signed: submission.createdAt.millis)
+        writer.write(submission.externalID)
         return writer.bytes
     }
 
     static func decodeSubmission(_ bytes: UnsafeRawBufferPointer) throws(GapStoreError) -> Submission {
         var reader = BinaryReader(bytes, what: "submission")
-        _ = try reader.readVersion(supported: 1...version)
+        let format = try reader.readVersion(supported: 1...submissionVersion)
         let id = SubmissionID(try reader.readVarint())
         let gap = GapID(try reader.readVarint())
         let account = try reader.readOptionalString()
@@ -131,10 +134,13 @@ enum RecordCodec {
         case 2: workaround = .described(try reader.readString())
         case let tag: throw GapStoreError(.corruptRecord, "unknown workaround tag \(tag) in a stored submission")
         }
+        let context = try reader.readString()
+        let submitter = try reader.readOptionalString()
+        let created = Date(millis: try reader.readSigned())
         return Submission(
             id: id, gapID: gap, accountID: account, opportunityID: opportunity, severity: severity, impact: impact,
-            workaround: workaround, context: try reader.readString(), submitter: try reader.readOptionalString(),
-            createdAt: Date(millis: try reader.readSigned()))
+            workaround: workaround, context: context, submitter: submitter, createdAt: created,
+            externalID: format >= 2 ? try reader.readOptionalString() : nil)
     }
 
     static func encode(_ summary: SubmissionSummary) -> [UInt8] {

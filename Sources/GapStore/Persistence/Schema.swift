@@ -17,6 +17,7 @@ internal import LMDB
 /// | `submissions` | submission (8) | submission record |
 /// | `submissions-by-gap` | gap (8) · submission (8) | severity (1) · has workaround (1) · account id |
 /// | `submissions-by-account` | account id · 0 · submission (8) | gap (8) |
+/// | `submissions-by-external-id` | external id | submission (8) |
 /// | `accounts` | account id | account record |
 /// | `opportunities` | opportunity id | opportunity record |
 /// | `opportunities-by-account` | account id · 0 · close ms (8) · change seq (8) | opportunity id |
@@ -41,6 +42,9 @@ struct Schema: Sendable {
     let submissions: Database
     let submissionsByGap: Database
     let submissionsByAccount: Database
+    /// Absent only in a read-only store written before submissions had external ids (then
+    /// none has one).
+    let submissionsByExternalID: Database?
     let accounts: Database
     let opportunities: Database
     let opportunitiesByAccount: Database
@@ -49,7 +53,7 @@ struct Schema: Sendable {
     /// Search index segments; absent only in a read-only store written before they existed.
     let search: Database?
 
-    static let databaseCount = 17
+    static let databaseCount = 18
 
     init(_ env: Environment) throws(LMDBError) {
         meta = try env.openDatabase(named: "meta")
@@ -66,6 +70,11 @@ struct Schema: Sendable {
         accounts = try env.openDatabase(named: "accounts")
         opportunities = try env.openDatabase(named: "opportunities")
         opportunitiesByAccount = try env.openDatabase(named: "opportunities-by-account")
+        do {
+            submissionsByExternalID = try env.openDatabase(named: "submissions-by-external-id")
+        } catch LMDBError.notFound where env.isReadOnly {
+            submissionsByExternalID = nil
+        }
         history = try env.openDatabase(named: "history")
         changes = try env.openDatabase(named: "changes")
         do {
@@ -78,7 +87,7 @@ struct Schema: Sendable {
     /// Every secondary index, for rebuilding and verification.
     var secondaryIndexes: [Database] {
         [gapsByStatus, gapsByTeam, gapsByCategory, gapsByCreated, gapsByExternalID, mergeSources,
-         submissionsByGap, submissionsByAccount, opportunitiesByAccount]
+         submissionsByGap, submissionsByAccount, opportunitiesByAccount] + [submissionsByExternalID].compactMap { $0 }
     }
 }
 

@@ -75,6 +75,7 @@ struct SubmissionJSON: Codable {
     var submitter: String?
     var anonymous: Bool
     var createdAt: Date
+    var externalID: String?
 
     init(_ submission: Submission) {
         id = submission.id.description
@@ -92,6 +93,7 @@ struct SubmissionJSON: Codable {
         submitter = submission.submitter
         anonymous = submission.isAnonymous
         createdAt = submission.createdAt
+        externalID = submission.externalID
     }
 }
 
