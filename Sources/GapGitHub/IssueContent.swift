@@ -39,7 +39,8 @@ public struct IssueContent: Sendable, Hashable {
 public struct IssueRenderOptions: Sendable, Hashable {
     /// Name the customers behind the gap. When `false`, customers are only counted — for
     /// repositories that people outside the company can read. Anonymous and internal
-    /// submissions never name anyone either way.
+    /// submissions never name anyone either way, and the names (and account ids) of customers
+    /// not named are replaced by "[customer]" wherever the gap's free text mentions them.
     public var namesCustomers: Bool
     /// Labels for the issue. ``IssueMarker/defaultLabel`` marks issues made by gapsearch.
     public var labels: [String]
@@ -80,7 +81,8 @@ extension IssueContent {
     /// Revenue at stake stays out: issues are often readable by more people than the CRM.
     ///
     /// - Parameters:
-    ///   - accountNames: Customer names by account id; an account without one is shown by id.
+    ///   - accountNames: Customer names by account id, for every account among `submissions`
+    ///     (those not named are scrubbed from free text); an account without one is shown by id.
     public init(
         gap: Gap, impact: GapImpact, submissions: [Submission], accountNames: [String: String],
         options: IssueRenderOptions = IssueRenderOptions()
@@ -91,21 +93,25 @@ extension IssueContent {
         labels = options.labels
 
         // A customer is named only through a submission that is neither anonymous nor
-        // anonymised; internal feedback has no customer to name.
+        // anonymised; internal feedback has no customer to name. Free text is scrubbed of the
+        // names of the customers not named, which people often write into it.
+        let namedAccounts = options.namesCustomers ? Set(submissions.filter { !$0.isAnonymous }.compactMap(\.accountID)) : []
+        let hidden = Set(submissions.compactMap(\.accountID)).subtracting(namedAccounts)
+        let hiddenNames = hidden.flatMap { [$0, accountNames[$0]].compactMap { $0 } }
+        func text(_ raw: String) -> String { redact(raw, names: hiddenNames) }
         func who(_ submission: Submission) -> String {
             guard let account = submission.accountID else { return "Internal feedback" }
-            guard options.namesCustomers, !submission.isAnonymous else { return "A customer" }
+            guard namedAccounts.contains(account), !submission.isAnonymous else { return "A customer" }
             return escape(accountNames[account] ?? account)
         }
 
         var sections: [String] = []
-        let description = gap.description.trimmingCharacters(in: .whitespacesAndNewlines)
+        let description = text(gap.description).trimmingCharacters(in: .whitespacesAndNewlines)
         sections.append(description.isEmpty ? "_No description yet._" : description)
 
         var impactLines: [String] = []
         var customerLine = "**\(plural(impact.customers, "customer"))**"
-        if options.namesCustomers {
-            let namedAccounts = Set(submissions.filter { !$0.isAnonymous }.compactMap(\.accountID))
+        if !namedAccounts.isEmpty {
             let names = namedAccounts.map { escape(accountNames[$0] ?? $0) }.sorted { $0.lowercased() < $1.lowercased() }
             if !names.isEmpty {
                 let unnamed = impact.customers - names.count
@@ -123,8 +129,8 @@ extension IssueContent {
 
         let worstFirst = submissions.sorted { ($0.severity, $0.id) < ($1.severity, $1.id) }
         let statements = worstFirst.compactMap { submission -> String? in
-            let text = oneLine(submission.impact)
-            return text.isEmpty ? nil : "- **\(submission.severity.rawValue)** — \(who(submission)): \(text)"
+            let statement = oneLine(text(submission.impact))
+            return statement.isEmpty ? nil : "- **\(submission.severity.rawValue)** — \(who(submission)): \(statement)"
         }
         if !statements.isEmpty { sections.append("### What it means for them\n\n" + statements.joined(separator: "\n")) }
 
@@ -132,7 +138,8 @@ extension IssueContent {
         var withoutWorkaround = 0
         for submission in worstFirst {
             switch submission.workaround {
-            case .described(let text): workarounds.append("- \(who(submission)) (\(submission.severity.rawValue)): \(oneLine(text))")
+            case .described(let workaround):
+                workarounds.append("- \(who(submission)) (\(submission.severity.rawValue)): \(oneLine(text(workaround)))")
             case .none: withoutWorkaround += 1
             case .unknown: break
             }
@@ -169,11 +176,7 @@ extension GapStore {
         let impact = try impact(of: gap.id)
         let submissions = try submissions(forGap: gap.id)
         var names: [String: String] = [:]
-        if options.namesCustomers {
-            for account in Set(submissions.filter { !$0.isAnonymous }.compactMap(\.accountID)) {
-                names[account] = try self.account(account)?.name
-            }
-        }
+        for account in Set(submissions.compactMap(\.accountID)) { names[account] = try self.account(account)?.name }
         return IssueContent(gap: gap, impact: impact, submissions: submissions, accountNames: names, options: options)
     }
 }
@@ -182,6 +185,29 @@ extension GapStore {
 private func oneLine(_ text: String) -> String {
     text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         .joined(separator: " ")
+}
+
+/// `text` with every whole-word occurrence of `names` (any case) replaced by "[customer]".
+private func redact(_ text: String, names: [String]) -> String {
+    var result = text
+    // Longest first, so that "Acme Corp" goes before "Acme".
+    for name in names.map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ $0.count >= 2 }).sorted(by: { $0.count > $1.count }) {
+        var searchStart = result.startIndex
+        while let range = result.range(of: name, options: [.caseInsensitive], range: searchStart..<result.endIndex) {
+            let before = range.lowerBound == result.startIndex ? nil : result[result.index(before: range.lowerBound)]
+            let after = range.upperBound == result.endIndex ? nil : result[range.upperBound]
+            let isWord = !(before?.isLetter ?? false) && !(before?.isNumber ?? false)
+                && !(after?.isLetter ?? false) && !(after?.isNumber ?? false)
+            if isWord {
+                let offset = result.distance(from: result.startIndex, to: range.lowerBound)
+                result.replaceSubrange(range, with: "[customer]")
+                searchStart = result.index(result.startIndex, offsetBy: offset + "[customer]".count)
+            } else {
+                searchStart = range.upperBound
+            }
+        }
+    }
+    return result
 }
 
 /// A name as literal markdown text: no emphasis, links or HTML from a customer's name.

@@ -80,7 +80,8 @@ func seedGapWithSubmissions(_ store: GapStore, title: String = "Search archived 
     try store.submit(SubmissionDraft(
         gapID: gap.id, severity: .low, impact: "I search old code weekly", submitter: "erin@example.com"))
     try store.submit(SubmissionDraft(
-        gapID: gap.id, accountID: "INITECH", accountName: "Initech", severity: .medium, workaround: .none,
+        gapID: gap.id, accountID: "INITECH", accountName: "Initech", severity: .medium,
+        impact: "Initech's auditors need it", workaround: .none,
         submitter: "carla@example.com"))
     return gap
 }
