@@ -85,9 +85,11 @@ extension GitHubCommand {
 
                 Examples:
                   gapsearch github sync --repo acme/product --dry-run
-                  gapsearch github sync --repo acme/product --status scheduled --min-customers 3
+                  gapsearch github sync --repo acme/product --status scheduled \\
+                    --min-customers 3
                   gapsearch github sync --repo acme/product --team Search --anonymize --json
-                  gapsearch github sync --repo platform/roadmap --api-url https://github.example.com/api/v3
+                  gapsearch github sync --repo platform/roadmap \\
+                    --api-url https://github.example.com/api/v3
                 """)
 
         @OptionGroup var store: StoreOptions
