@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System library over Debian's liblmdb-dev.
@@ -67,7 +69,21 @@ let package = Package(
                 "GapIndex",
                 "GapInterchange",
                 "GapCorpus",
+                "GapGitHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // GitHub issues for gaps: rendering and an idempotent sync over the REST API. Its own
+        // target so that GapStore stays free of networking.
+        .target(
+            name: "GapGitHub",
+            dependencies: [
+                "GapStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -134,6 +150,21 @@ let package = Package(
                 "GapIndex",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // A local HTTP server that plays the GitHub issues API, for the GapGitHub tests.
+        .target(
+            name: "GitHubTestServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GapGitHubTests",
+            dependencies: ["GapGitHub", "GapStore", "GitHubTestServer", "GapTestSupport", "gapsearch"],
             swiftSettings: strictSettings
         ),
         .testTarget(

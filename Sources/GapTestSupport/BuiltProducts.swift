@@ -60,6 +60,15 @@ public final class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// Whether the process is still running.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` to the process; `SIGKILL` ends it the way a crash or a power cut would,
+    /// with no chance to clean up.
+    public func sendSignal(_ signal: Int32) {
+        _ = kill(process.processIdentifier, signal)
+    }
+
     /// Waits for the process to exit and collects its output.
     public func wait() throws -> ProcessResult {
         process.waitUntilExit()

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct GapSearchCommand: ParsableCommand {
+struct GapSearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gapsearch",
         abstract: "Track product gaps — feature requests heard from customers — and who needs them.",
@@ -18,7 +18,7 @@ struct GapSearchCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Demo.self, Check.self, Suggest.self, GapCommand.self, Submit.self, CategoryCommand.self, Report.self, Stats.self, Verify.self,
-            Reindex.self, Backup.self, Eval.self, Import.self, Export.self, SubmissionCommand.self,
+            Reindex.self, Backup.self, Eval.self, Import.self, Export.self, SubmissionCommand.self, GitHubCommand.self,
         ]
     )
 }

@@ -24,6 +24,7 @@ internal import LMDB
 /// | `history` | gap (8) · change seq (8) · index (2) | history record |
 /// | `changes` | change seq (8) | change record |
 /// | `search` | `base`, `tail` | search index segments (GapIndex format), read in place |
+/// | `pending-issues` | gap (8) | pending issue record: where an issue is being created, since when |
 ///
 /// Secondary indexes hold every gap, merged ones included; `submissions-by-gap` files a
 /// submission under the gap it was filed against (merges are resolved when reading).
@@ -52,8 +53,11 @@ struct Schema: Sendable {
     let changes: Database
     /// Search index segments; absent only in a read-only store written before they existed.
     let search: Database?
+    /// Issues being created for gaps (``PendingIssue``); absent only in a read-only store
+    /// written before they existed.
+    let pendingIssues: Database?
 
-    static let databaseCount = 18
+    static let databaseCount = 19
 
     init(_ env: Environment) throws(LMDBError) {
         meta = try env.openDatabase(named: "meta")
@@ -81,6 +85,11 @@ struct Schema: Sendable {
             search = try env.openDatabase(named: "search")
         } catch LMDBError.notFound where env.isReadOnly {
             search = nil
+        }
+        do {
+            pendingIssues = try env.openDatabase(named: "pending-issues")
+        } catch LMDBError.notFound where env.isReadOnly {
+            pendingIssues = nil
         }
     }
 
