@@ -171,22 +171,31 @@ struct SearchExecution {
         -> ([UInt32], [Float])
     {
         let scores = scratch.scores
+        let filter = request.filter
+        let restricted = filter.restrictsAttributes
+        let priorModel = PriorModel(request, parameters)
         var survivors: [UInt32] = []
         var priors: [Float] = []
         func consider(_ global: Int) {
             let score = scores[global]
             guard (score + rest) * maxPrior >= kth else { return }
             let facts = facts(ofGlobal: global, bases: bases)
-            guard accepts(facts, global: global, request.filter, bases: bases) else { return }
-            let prior = priorFactor(facts, request)
+            guard !facts.isDead, filter.includeMerged || !facts.isMerged,
+                !restricted || accepts(facts, global: global, filter, bases: bases)
+            else { return }
+            let prior = priorModel.factor(facts)
             if (score + rest) * prior >= kth {
                 survivors.append(UInt32(truncatingIfNeeded: global))
                 priors.append(prior)
             }
         }
         if scratch.touchedCount * 8 > totalSlots {
-            // Dense: a sequential pass over the scores beats sorting the touched list.
-            for global in 0..<totalSlots where scores[global] > 0 { consider(global) }
+            // Dense: a sequential pass over the scores beats sorting the touched list. The
+            // pass only compares each score with the least that can still reach `kth` (a hair
+            // lower, against rounding; `consider` decides exactly).
+            let least = kth / maxPrior - rest
+            let cut = max(least - abs(least) * 1e-4, Float.leastNonzeroMagnitude)
+            for global in 0..<totalSlots where scores[global] >= cut { consider(global) }
         } else {
             scratch.sortTouched()
             for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
@@ -422,6 +431,8 @@ struct SearchExecution {
             a.score != b.score ? a.score < b.score : a.id > b.id  // "worse than"
         }
         let filter = request.filter
+        let restricted = filter.restrictsAttributes
+        let priorModel = PriorModel(request, parameters)
         let maxPrior = maximumPriorFactor(request)
         let scores = scratch.scores
         func consider(_ global: Int) {
@@ -434,8 +445,10 @@ struct SearchExecution {
                 if bound < worst.score || (bound == worst.score && id(ofGlobal: global, bases: bases) > worst.id) { return }
             }
             let facts = facts(ofGlobal: global, bases: bases)
-            guard accepts(facts, global: global, filter, bases: bases) else { return }
-            heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorFactor(facts, request)))
+            guard !facts.isDead, filter.includeMerged || !facts.isMerged,
+                !restricted || accepts(facts, global: global, filter, bases: bases)
+            else { return }
+            heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))
         }
         if let candidates {
             for global in candidates { consider(Int(global)) }
@@ -465,11 +478,9 @@ struct SearchExecution {
         return segmentFacts[index][global - bases[index]]
     }
 
-    /// Whether the document at a global slot is live and passes `filter` (its team is looked
-    /// up only when the filter names teams).
-    @inline(__always)
+    /// Whether the document at a global slot passes the status, category and team parts of
+    /// `filter` (its team is looked up only when the filter names teams).
     private func accepts(_ facts: SlotFacts, global: Int, _ filter: SearchFilter, bases: [Int]) -> Bool {
-        guard !facts.isDead, filter.includeMerged || !facts.isMerged else { return false }
         if !filter.statuses.isEmpty && !filter.statuses.contains(facts.status) { return false }
         if !filter.categories.isEmpty && !filter.categories.contains(facts.category) { return false }
         if !filter.teams.isEmpty && !filter.teams.contains(team(ofGlobal: global, bases: bases)) { return false }
@@ -482,20 +493,6 @@ struct SearchExecution {
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
         return segments[index].team[global - bases[index]]
-    }
-
-    private func priorFactor(_ document: SlotFacts, _ request: SearchRequest) -> Float {
-        var factor: Float = 1
-        if request.category != 0 && document.category == request.category { factor *= 1 + parameters.sameCategoryBoost }
-        if request.now > 0 && parameters.recencyBoost > 0 {
-            factor *= 1 + parameters.recencyBoost * recencyDecay(document.createdAt, now: request.now)
-        }
-        return factor
-    }
-
-    private func recencyDecay(_ created: Int64, now: Int64) -> Float {
-        let ageDays = Float(max(0, now - created)) / 86_400_000
-        return exp2f(-ageDays / parameters.recencyHalfLifeDays)
     }
 
     /// Re-scores a selected document exactly, in double precision, one contribution per
@@ -553,7 +550,7 @@ struct SearchExecution {
             score += boost
         }
         if request.now > 0 && parameters.recencyBoost > 0 {
-            let boost = score * Double(parameters.recencyBoost * recencyDecay(document.createdAt, now: request.now))
+            let boost = score * Double(parameters.recencyBoost * recencyDecay(document.createdAt, now: request.now, halfLifeDays: parameters.recencyHalfLifeDays))
             if request.explain { parts.append(MatchContribution(source: .recency, contribution: boost)) }
             score += boost
         }
@@ -599,6 +596,41 @@ private func binarySearch(_ values: ContiguousArray<UInt32>, _ target: UInt32) -
         if values[mid] < target { low = mid + 1 } else { high = mid }
     }
     return low < values.count && values[low] == target ? low : nil
+}
+
+/// The prior factor of a document for one request (same category, recency), with the
+/// request's and parameters' values copied out so that the per-document loops touch no
+/// reference-counted storage.
+struct PriorModel {
+    let category: UInt32
+    let categoryFactor: Float
+    let now: Int64
+    let recencyBoost: Float
+    let halfLifeDays: Float
+
+    init(_ request: SearchRequest, _ parameters: RankingParameters) {
+        category = request.category
+        categoryFactor = 1 + parameters.sameCategoryBoost
+        now = request.now
+        recencyBoost = request.now > 0 ? parameters.recencyBoost : 0
+        halfLifeDays = parameters.recencyHalfLifeDays
+    }
+
+    @inline(__always)
+    func factor(_ document: SlotFacts) -> Float {
+        var factor: Float = 1
+        if category != 0 && document.category == category { factor *= categoryFactor }
+        if recencyBoost > 0 { factor *= 1 + recencyBoost * recencyDecay(document.createdAt, now: now, halfLifeDays: halfLifeDays) }
+        return factor
+    }
+}
+
+/// How much of the recency boost a document created at `created` keeps at `now` (halving
+/// every `halfLifeDays`).
+@inline(__always)
+func recencyDecay(_ created: Int64, now: Int64, halfLifeDays: Float) -> Float {
+    let ageDays = Float(max(0, now - created)) / 86_400_000
+    return exp2f(-ageDays / halfLifeDays)
 }
 
 /// 2^x for the recency decay, without Foundation.

@@ -48,6 +48,9 @@ public struct SearchFilter: Sendable, Hashable {
 
     var isUnrestricted: Bool { statuses.isEmpty && categories.isEmpty && teams.isEmpty && includeMerged }
 
+    /// Whether it restricts status, category or team (beyond merges).
+    var restrictsAttributes: Bool { !(statuses.isEmpty && categories.isEmpty && teams.isEmpty) }
+
     @inline(__always)
     func accepts(status: UInt8, category: UInt32, team: UInt64, merged: Bool) -> Bool {
         (includeMerged || !merged) && (statuses.isEmpty || statuses.contains(status))
