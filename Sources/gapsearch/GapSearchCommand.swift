@@ -13,6 +13,14 @@ struct GapSearchCommand: AsyncParsableCommand {
             to do); 2 `check` (or `gap create`) found a likely duplicate; 3 `verify` found
             inconsistencies; 64 the command line was wrong.
 
+            Every command prints text by default and a stable JSON document with --json
+            (described in the README's "JSON output" section).
+
+            Examples:
+              gapsearch demo --store /tmp/demo
+              gapsearch check "SAML group sync with Okta" --store /tmp/demo
+              gapsearch report --top 10 --store /tmp/demo
+
             Start with `gapsearch demo` to see a store of realistic gaps.
             """,
         version: "0.1.0",

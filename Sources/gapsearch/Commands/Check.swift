@@ -14,8 +14,9 @@ struct Check: ParsableCommand {
             With --jsonl it serves drafts from standard input, one JSON object per line
             ({"title", "description", "k", "statuses", "categories", "teams", "category"}; only
             title or description is required), and writes one JSON result per line (the --json
-            shape, or {"error": "…"}), flushed after each — for services and load tools. It
-            keeps the store open and sees other processes' writes between drafts.
+            shape, or {"error": "…", "line": N} for a line it cannot serve, and goes on),
+            flushed after each — for services and load tools. Blank lines are skipped. It keeps
+            the store open and sees other processes' writes between drafts.
 
             Examples:
               gapsearch check "SAML group sync with Okta"
@@ -44,6 +45,7 @@ struct Check: ParsableCommand {
             throw ValidationError("--jsonl reads drafts from standard input; give no title or description")
         }
         if !jsonl && title == nil { throw ValidationError("give the draft's title (or --jsonl)") }
+        if !(1...100).contains(limit) { throw ValidationError("--limit must be 1–100") }
     }
 
     func run() throws {
@@ -76,7 +78,8 @@ struct Check: ParsableCommand {
 }
 
 extension Check {
-    /// One draft of `check --jsonl`.
+    /// One draft of `check --jsonl`. Unknown fields are refused rather than ignored, so a
+    /// misspelt filter ("stauses") cannot silently widen the search.
     struct Draft: Decodable {
         var title: String?
         var description: String?
@@ -85,10 +88,57 @@ extension Check {
         var categories: [String]?
         var teams: [String]?
         var category: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case title, description, k, statuses, categories, teams, category
+        }
+
+        /// What each field must hold, for error messages.
+        static let expected: [String: String] = [
+            "title": "a string", "description": "a string", "category": "a string", "k": "an integer from 1 to 100",
+            "statuses": "an array of strings", "categories": "an array of strings", "teams": "an array of strings",
+        ]
+
+        private struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let fields = CodingKeys.allCases.map(\.rawValue)
+            if let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.first(where: { CodingKeys(rawValue: $0.stringValue) == nil }) {
+                throw ValidationError("unknown field \"\(unknown.stringValue)\"; a draft has \(fields.joined(separator: ", "))")
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            title = try container.decodeIfPresent(String.self, forKey: .title)
+            description = try container.decodeIfPresent(String.self, forKey: .description)
+            k = try container.decodeIfPresent(Int.self, forKey: .k)
+            statuses = try container.decodeIfPresent([String].self, forKey: .statuses)
+            categories = try container.decodeIfPresent([String].self, forKey: .categories)
+            teams = try container.decodeIfPresent([String].self, forKey: .teams)
+            category = try container.decodeIfPresent(String.self, forKey: .category)
+        }
+
+        /// A decoding failure as the field at fault and what it must hold.
+        static func explain(_ error: DecodingError) -> String {
+            switch error {
+            case .typeMismatch(_, let context), .valueNotFound(_, let context):
+                if let field = context.codingPath.first?.stringValue, let expected = expected[field] {
+                    return "\"\(field)\" must be \(expected)"
+                }
+            default: break
+            }
+            return "not a draft: expected a JSON object such as {\"title\": \"…\", \"k\": 5}"
+        }
     }
 
+    /// The result line for an input line that could not be served; the stream goes on.
     struct LineError: Encodable {
         var error: String
+        /// The input line's number, counting from 1 (blank lines included).
+        var line: Int
     }
 
     func serveLines() throws {
@@ -97,7 +147,9 @@ extension Check {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
+        var lineNumber = 0
         while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             let output: Data
             do {
@@ -110,11 +162,12 @@ extension Check {
                 output = try encoder.encode(CheckJSON(
                     likelyDuplicate: candidates.first?.isLikelyDuplicate ?? false, threshold: GapStore.likelyDuplicateConfidence,
                     candidates: candidates.map { CandidateJSON($0, currency: gapStore.currency) }))
-            } catch is DecodingError {
-                output = try encoder.encode(LineError(error: "not a draft: expected a JSON object such as {\"title\": \"…\", \"k\": 5}"))
+            } catch let error as DecodingError {
+                output = try encoder.encode(LineError(error: Draft.explain(error), line: lineNumber))
             } catch {
-                output = try encoder.encode(LineError(error: "\(error)"))
+                output = try encoder.encode(LineError(error: "\(error)", line: lineNumber))
             }
+            // One write per result: standard output is a pipe here, and the client waits for the line.
             FileHandle.standardOutput.write(output + Data("\n".utf8))
         }
     }
@@ -136,6 +189,10 @@ struct Suggest: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The partial title.") var title: String
     @Option(help: "How many suggestions.") var limit = 8
+
+    func validate() throws {
+        if !(1...100).contains(limit) { throw ValidationError("--limit must be 1–100") }
+    }
 
     func run() throws {
         let gapStore = try store.openForReading()

@@ -16,12 +16,14 @@ struct Demo: ParsableCommand {
             Examples:
               gapsearch demo
               gapsearch demo --store ./demo-store --gaps 1000
+              gapsearch demo --gaps 60 --json
             """)
 
     @Option(help: ArgumentHelp("Where to create the demo store (must not exist yet).", valueName: "path"))
     var store: String?
     @Option(help: "How many gaps to generate.") var gaps = 300
     @Option(help: "The random seed (the same seed gives the same store).") var seed: UInt64 = 42
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (10...100_000).contains(gaps) else { throw ValidationError("--gaps must be between 10 and 100,000") }
@@ -41,6 +43,10 @@ struct Demo: ParsableCommand {
         let counts = try DemoData(seed: seed, gaps: gaps).load(into: gapStore)
         try gapStore.maintainSearchIndex()
         let elapsed = clock.now - started
+        if output.json {
+            return try printJSON(DemoJSON(
+                store: path, gaps: counts.gaps, submissions: counts.submissions, accounts: counts.accounts, merged: counts.merged))
+        }
         print("Created a demo store at \(Style.bold(path)) in \(elapsed.formatted(.units(allowed: [.milliseconds, .seconds], width: .abbreviated)))")
         print("  \(counts.gaps) gaps, \(counts.submissions) submissions from \(counts.accounts) customer accounts, \(counts.merged) merged duplicates\n")
         let report = try gapStore.impactReport(GapQuery(limit: 10))
@@ -77,6 +83,14 @@ struct Demo: ParsableCommand {
         guard let created = mkdtemp(&template) else { throw ValidationError("cannot create a temporary directory") }
         return String(cString: created)
     }
+}
+
+struct DemoJSON: Codable {
+    var store: String
+    var gaps: Int
+    var submissions: Int
+    var accounts: Int
+    var merged: Int
 }
 
 /// The demo's deterministic content, loaded in a few batches.

@@ -6,6 +6,12 @@ struct GapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gap",
         abstract: "Create, show, list and change product gaps.",
+        discussion: """
+            Examples:
+              gapsearch gap create "Search archived repositories" --team Search
+              gapsearch gap show GAP-000042 --json
+              gapsearch gap list --status open --sort revenue
+            """,
         subcommands: [Create.self, Show.self, List.self, Edit.self, Status.self, Merge.self, Unmerge.self, History.self]
     )
 }

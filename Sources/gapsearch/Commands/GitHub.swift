@@ -10,6 +10,10 @@ struct GitHubCommand: AsyncParsableCommand {
         discussion: """
             `issue` renders the issue for one gap; `sync` creates the missing issues through
             GitHub's REST API and stores each issue's URL on its gap.
+
+            Examples:
+              gapsearch github issue GAP-000123
+              gapsearch github sync --repo acme/product --dry-run
             """,
         subcommands: [Issue.self, Sync.self]
     )
@@ -56,11 +60,18 @@ extension GitHubCommand {
         }
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
         @OptionGroup var rendering: IssueRenderingOptions
         @Argument(help: "The gap id (GAP-000123 or 123).", transform: gapIDArgument) var id: GapID
-        @Option(help: "markdown, or json (the payload of POST /repos/{owner}/{repo}/issues).") var format: Format = .markdown
+        @Option(help: "markdown (the default), or json (the payload of POST /repos/{owner}/{repo}/issues; also --json).")
+        var format: Format?
+
+        func validate() throws {
+            if output.json, let format, format != .json { throw ValidationError("give --json or --format \(format.rawValue), not both") }
+        }
 
         func run() throws {
+            let format = output.json ? .json : format ?? .markdown
             let store = try store.openForReading()
             let content = try store.issueContent(for: id, options: rendering.render)
             if content.gapID != id { printError(Style.dim("\(id) was merged into \(content.gapID); this is its issue")) }

@@ -3,7 +3,9 @@ import Foundation
 import GapStore
 
 struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the store's size and record counts.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the store's size and record counts.",
+        discussion: "Examples:\n  gapsearch stats\n  gapsearch stats --json --store /tmp/demo")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -50,7 +52,14 @@ struct StatsJSON: Codable {
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that records and indexes agree (exit code 3 if not).",
-        discussion: "Reads one consistent snapshot; other readers and writers go on. Repair drift with `gapsearch reindex`.")
+        discussion: """
+            Reads one consistent snapshot; other readers and writers go on. Repair drift with
+            `gapsearch reindex`.
+
+            Examples:
+              gapsearch verify
+              gapsearch verify --json || gapsearch reindex
+            """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -78,14 +87,25 @@ struct VerifyJSON: Codable {
 
 struct Reindex: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Rebuild every index from the records, in one transaction.")
+        abstract: "Rebuild every index from the records, in one transaction.",
+        discussion: "Example:\n  gapsearch verify || gapsearch reindex")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let counts = try store.open().rebuildIndexes()
-        print("Rebuilt the indexes of \(counts.gaps) gaps and \(counts.submissions) submissions")
+        if output.json {
+            try printJSON(ReindexJSON(gaps: counts.gaps, submissions: counts.submissions))
+        } else {
+            print("Rebuilt the indexes of \(counts.gaps) gaps and \(counts.submissions) submissions")
+        }
     }
+}
+
+struct ReindexJSON: Codable {
+    var gaps: Int
+    var submissions: Int
 }
 
 struct Backup: ParsableCommand {
@@ -94,10 +114,15 @@ struct Backup: ParsableCommand {
         discussion: "The copy is compacted and holds exactly one committed state.\n\nExample:\n  gapsearch backup /backups/gapsearch-2026-11-21")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "A directory that does not exist yet.") var destination: String
 
     func run() throws {
         try store.openForReading().backup(to: destination)
-        print("Backed up to \(destination)")
+        if output.json { try printJSON(BackupJSON(destination: destination)) } else { print("Backed up to \(destination)") }
     }
+}
+
+struct BackupJSON: Codable {
+    var destination: String
 }

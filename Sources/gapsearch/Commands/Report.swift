@@ -13,6 +13,7 @@ struct Report: ParsableCommand {
               gapsearch report --top 10
               gapsearch report --team Search --status open --format markdown
               gapsearch report --by customers --format csv > gaps.csv
+              gapsearch report --top 5 --json
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -24,14 +25,20 @@ struct Report: ParsableCommand {
     }
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
     @Option(help: "Only this status (repeatable).", transform: statusArgument) var status: [GapStatus] = []
     @Option(help: "Only this team (repeatable).") var team: [String] = []
     @Option(help: "Only this category (repeatable).") var category: [String] = []
     @Option(help: "How many gaps to rank.") var top = 20
     @Option(help: "Rank by revenue or customers.") var by: Ranking = .revenue
-    @Option(help: "table, csv, json or markdown.") var format: Format = .table
+    @Option(help: "table, csv, json or markdown (default: table; --json is --format json).") var format: Format?
+
+    func validate() throws {
+        if output.json, let format, format != .json { throw ValidationError("give --json or --format \(format.rawValue), not both") }
+    }
 
     func run() throws {
+        let format = output.json ? .json : format ?? .table
         let store = try store.openForReading()
         let report = try store.impactReport(GapQuery(
             statuses: Set(status), teams: team, categories: category, sort: by == .customers ? .mostCustomers : .mostRevenue, limit: top))

@@ -6,6 +6,7 @@ struct SubmissionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submission",
         abstract: "List submissions (file one with `gapsearch submit`).",
+        discussion: "Example:\n  gapsearch submission list --gap GAP-000042",
         subcommands: [List.self]
     )
 

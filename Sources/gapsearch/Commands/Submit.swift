@@ -68,6 +68,7 @@ struct CategoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "category",
         abstract: "Manage the taxonomy of categories and subcategories.",
+        discussion: "Examples:\n  gapsearch category add Authentication --sub SAML --sub SCIM\n  gapsearch category list --json",
         subcommands: [Add.self, List.self, Rename.self]
     )
 
@@ -77,17 +78,20 @@ struct CategoryCommand: ParsableCommand {
             discussion: "Example:\n  gapsearch category add Authentication --sub SAML --sub SCIM")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
         @Argument var name: String
         @Option(name: .customLong("sub"), help: "A subcategory (repeatable).") var subcategories: [String] = []
 
         func run() throws {
-            try store.open().addCategory(name, subcategories: subcategories)
-            print("Added \(name)")
+            let taxonomy = try store.open().addCategory(name, subcategories: subcategories)
+            if output.json { try printJSON(CategoryJSON(taxonomy, named: name)) } else { print("Added \(name)") }
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List categories and subcategories.")
+        static let configuration = CommandConfiguration(
+            abstract: "List categories and subcategories.",
+            discussion: "Examples:\n  gapsearch category list\n  gapsearch category list --json")
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -95,7 +99,7 @@ struct CategoryCommand: ParsableCommand {
         func run() throws {
             let taxonomy = try store.openForReading().taxonomy()
             if output.json {
-                try printJSON(taxonomy.categories.map { CategoryJSON(name: $0.name, subcategories: $0.subcategories.map(\.name)) })
+                try printJSON(taxonomy.categories.map(CategoryJSON.init))
                 return
             }
             for category in taxonomy.categories {
@@ -110,6 +114,7 @@ struct CategoryCommand: ParsableCommand {
             discussion: "Examples:\n  gapsearch category rename Authentication \"Identity & access\"\n  gapsearch category rename \"Identity & access\" --sub SAML \"SAML 2.0\"")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
         @Argument var name: String
         @Option(name: .customLong("sub"), help: "The subcategory to rename.") var subcategory: String?
         @Argument var newName: String
@@ -117,9 +122,11 @@ struct CategoryCommand: ParsableCommand {
         func run() throws {
             let store = try store.open()
             if let subcategory {
-                try store.renameSubcategory(of: name, subcategory, to: newName)
+                let taxonomy = try store.renameSubcategory(of: name, subcategory, to: newName)
+                if output.json { return try printJSON(CategoryJSON(taxonomy, named: name)) }
             } else {
-                try store.renameCategory(name, to: newName)
+                let taxonomy = try store.renameCategory(name, to: newName)
+                if output.json { return try printJSON(CategoryJSON(taxonomy, named: newName)) }
             }
             print("Renamed to \(newName)")
         }
@@ -129,4 +136,16 @@ struct CategoryCommand: ParsableCommand {
 struct CategoryJSON: Codable {
     var name: String
     var subcategories: [String]
+
+    init(_ category: Taxonomy.Category) {
+        name = category.name
+        subcategories = category.subcategories.map(\.name)
+    }
+
+    /// The category a change just touched, as the taxonomy holds it after the change.
+    init(_ taxonomy: Taxonomy, named name: String) {
+        let category = taxonomy.category(named: name)
+        self.name = category?.name ?? name
+        subcategories = category?.subcategories.map(\.name) ?? []
+    }
 }
