@@ -174,8 +174,16 @@ struct SearchExecution {
         let filter = request.filter
         let restricted = filter.restrictsAttributes
         let priorModel = PriorModel(request, parameters)
-        var survivors: [UInt32] = []
-        var priors: [Float] = []
+        // Survivors are touched documents, so the touched count bounds them: the lists are
+        // written in place, without a uniqueness check or growth per append.
+        let capacity = scratch.touchedCount
+        let survivors = UnsafeMutablePointer<UInt32>.allocate(capacity: max(capacity, 1))
+        let priors = UnsafeMutablePointer<Float>.allocate(capacity: max(capacity, 1))
+        defer {
+            survivors.deallocate()
+            priors.deallocate()
+        }
+        var count = 0
         func consider(_ global: Int) {
             let score = scores[global]
             guard (score + rest) * maxPrior >= kth else { return }
@@ -184,9 +192,10 @@ struct SearchExecution {
                 !restricted || accepts(facts, global: global, filter, bases: bases)
             else { return }
             let prior = priorModel.factor(facts)
-            if (score + rest) * prior >= kth {
-                survivors.append(UInt32(truncatingIfNeeded: global))
-                priors.append(prior)
+            if (score + rest) * prior >= kth && count < capacity {
+                survivors[count] = UInt32(truncatingIfNeeded: global)
+                priors[count] = prior
+                count &+= 1
             }
         }
         if scratch.touchedCount * 8 > totalSlots {
@@ -200,7 +209,7 @@ struct SearchExecution {
             scratch.sortTouched()
             for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
         }
-        return (survivors, priors)
+        return (Array(UnsafeBufferPointer(start: survivors, count: count)), Array(UnsafeBufferPointer(start: priors, count: count)))
     }
 
     /// An upper bound of a group's contribution: its best variant's scale times the BM25
@@ -402,19 +411,24 @@ struct SearchExecution {
     private func prune(_ candidates: inout [UInt32], _ priors: inout [Float], rest: Float, limit: Int) -> Bool {
         let scores = scratch.scores
         guard candidates.count > limit else { return true }
-        // The k-th largest lower bound, with a min-heap of the k largest.
-        var heap = TopK<Float>(capacity: limit) { $0 < $1 }
-        for i in candidates.indices { heap.insert(scores[Int(candidates[i])] * priors[i]) }
-        let kth = heap.threshold!
-        var kept = 0
-        for i in candidates.indices where (scores[Int(candidates[i])] + rest) * priors[i] >= kth {
-            candidates[kept] = candidates[i]
-            priors[kept] = priors[i]
-            kept += 1
+        let kept = candidates.withUnsafeMutableBufferPointer { candidates in
+            priors.withUnsafeMutableBufferPointer { priors in
+                // The k-th largest lower bound.
+                var largest = LargestFloats(count: limit)
+                for i in 0..<candidates.count { largest.insert(scores[Int(candidates[i])] * priors[i]) }
+                let kth = largest.smallest
+                var kept = 0
+                for i in 0..<candidates.count where (scores[Int(candidates[i])] + rest) * priors[i] >= kth {
+                    candidates[kept] = candidates[i]
+                    priors[kept] = priors[i]
+                    kept &+= 1
+                }
+                return kept
+            }
         }
         candidates.removeLast(candidates.count - kept)
         priors.removeLast(priors.count - kept)
-        return candidates.count <= limit
+        return kept <= limit
     }
 
     /// A candidate: where it lives and its score with priors.
@@ -596,6 +610,38 @@ private func binarySearch(_ values: ContiguousArray<UInt32>, _ target: UInt32) -
         if values[mid] < target { low = mid + 1 } else { high = mid }
     }
     return low < values.count && values[low] == target ? low : nil
+}
+
+/// The `count` largest of a stream of floats: a min-heap over a fixed array, filled with
+/// -infinity so that every insertion is one comparison with the root, and a sift-down when
+/// it wins. (``TopK`` does the same for any element, through a comparison closure that costs
+/// a call per element; pruning feeds it every candidate after every group.)
+struct LargestFloats {
+    private var heap: [Float]
+
+    init(count: Int) { heap = [Float](repeating: -.infinity, count: max(count, 1)) }
+
+    /// The smallest kept: the k-th largest so far (-infinity until k values came).
+    var smallest: Float { heap[0] }
+
+    @inline(__always)
+    mutating func insert(_ value: Float) {
+        guard value > heap[0] else { return }
+        heap.withUnsafeMutableBufferPointer { heap in
+            var parent = 0
+            let count = heap.count
+            while true {
+                let left = 2 &* parent &+ 1
+                guard left < count else { break }
+                let right = left &+ 1
+                let child = right < count && heap[right] < heap[left] ? right : left
+                guard heap[child] < value else { break }
+                heap[parent] = heap[child]
+                parent = child
+            }
+            heap[parent] = value
+        }
+    }
 }
 
 /// The prior factor of a document for one request (same category, recency), with the
