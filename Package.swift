@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // System library over Debian's liblmdb-dev.
@@ -77,6 +78,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Load-tests duplicate detection: concurrent checks from threads and processes while
+        // writers add gaps and submissions; latency percentiles and a lost-write check.
+        .executableTarget(
+            name: "gapload",
+            dependencies: [
+                "GapStore",
+                "GapCorpus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Tools/gapload",
+            swiftSettings: strictSettings
+        ),
+
         // Deterministic synthetic product-gap corpora and query sets (demo, benchmarks, tools).
         .target(
             name: "GapCorpus",
@@ -128,6 +143,12 @@ let package = Package(
         .testTarget(
             name: "gapsearchTests",
             dependencies: ["gapsearch", "GapStore", "LMDB", "GapTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // A short end-to-end run of the built gapload binary.
+        .testTarget(
+            name: "gaploadTests",
+            dependencies: ["gapload", "GapTestSupport"],
             swiftSettings: strictSettings
         ),
     ],
