@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "GapStore", targets: ["GapStore"]),
         .library(name: "GapIndex", targets: ["GapIndex"]),
+        // Synthetic corpora, for the benchmarks package.
+        .library(name: "GapCorpus", targets: ["GapCorpus"]),
         .executable(name: "gapsearch", targets: ["gapsearch"]),
     ],
     dependencies: [

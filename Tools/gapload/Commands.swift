@@ -36,6 +36,10 @@ extension GapLoadCommand {
         var writeRate: Double = 0
         @Option(help: "Submissions filed per second by a second writer thread (default: --write-rate).")
         var submitRate: Double?
+        @Option(help: "Rebuild the search index's tail segment after this many changes (GapStore.Options.tailRebuildChanges; default: the store's default, 256).")
+        var tailRebuildChanges: UInt64?
+        @Flag(help: "Do not maintain the persisted search index after writes (GapStore.Options.maintainsIndexAutomatically off): searches then cover new gaps from memory.")
+        var noIndexMaintenance = false
         @Option(help: "Seconds of load before measuring.") var warmup: Double = 2
         @Option(help: "Seconds measured.") var duration: Double = 10
         @Option(help: "Candidates asked for per check.") var limit = 10
@@ -51,6 +55,7 @@ extension GapLoadCommand {
             guard warmup >= 0 && warmup.isFinite else { throw ValidationError("--warmup must be 0 or more seconds (got \(warmup))") }
             guard duration > 0 && duration <= 86_400 else { throw ValidationError("--duration must be more than 0 and at most 86,400 seconds (got \(duration))") }
             guard (1...100).contains(limit) else { throw ValidationError("--limit must be between 1 and 100 (got \(limit))") }
+            if let tailRebuildChanges, tailRebuildChanges < 1 { throw ValidationError("--tail-rebuild-changes must be at least 1") }
             guard (1...1_000_000).contains(queryCount) else { throw ValidationError("--query-count must be between 1 and 1,000,000 (got \(queryCount))") }
             if let queries, !FileManager.default.isReadableFile(atPath: queries) {
                 throw ValidationError("cannot read the query file \(queries); write one with `gapcorpus queries`")
@@ -79,7 +84,10 @@ extension GapLoadCommand {
             let path = store ?? (scratch as NSString).appendingPathComponent("store")
             let built = !StoreSetup.holdsStore(path)
             if built { try StoreSetup.build(at: path, from: corpus) }
-            let gapStore = try GapStore(path: path)
+            var options = GapStore.Options()
+            options.maintainsIndexAutomatically = !noIndexMaintenance
+            if let tailRebuildChanges { options.tailRebuildChanges = tailRebuildChanges }
+            let gapStore = try GapStore(path: path, options: options)
             let before = try gapStore.statistics()
 
             let querySet: QuerySet
@@ -130,7 +138,9 @@ extension GapLoadCommand {
                 store: .init(path: path, built: built, gapsAtStart: before.gaps, gapsAtEnd: after.gaps, submissionsAtEnd: after.submissions),
                 settings: .init(
                     mode: rate == nil ? "closed" : "open", rate: rate, threads: threads, processes: processes,
-                    writeRate: writePlan.gapRate, submitRate: writePlan.submissionRate, warmupSeconds: warmup,
+                    writeRate: writePlan.gapRate, submitRate: writePlan.submissionRate,
+                    indexMaintenance: noIndexMaintenance ? "off" : "after every write, tail rebuilt every \(options.tailRebuildChanges) changes",
+                    warmupSeconds: warmup,
                     durationSeconds: duration, limit: limit, queries: querySet.drafts.count, querySource: querySet.source,
                     asYouType: querySet.asYouType),
                 measuredSeconds: measured,

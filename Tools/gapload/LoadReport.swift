@@ -21,6 +21,8 @@ struct LoadReport: Codable {
         var processes: Int
         var writeRate: Double
         var submitRate: Double
+        /// How the writing process keeps the persisted search index fresh.
+        var indexMaintenance: String
         var warmupSeconds: Double
         var durationSeconds: Double
         var limit: Int
@@ -118,9 +120,10 @@ struct LoadReport: Codable {
         let writer = settings.writeRate > 0 || settings.submitRate > 0
             ? "writers: \(number(settings.writeRate)) gaps/s + \(number(settings.submitRate)) submissions/s"
             : "no writers"
+        let maintenance = settings.writeRate > 0 || settings.submitRate > 0 ? "; index maintenance: \(settings.indexMaintenance)" : ""
         lines.append("gapload: \(store.path) (\(number(store.gapsAtStart)) gaps at start, \(number(store.gapsAtEnd)) at end)")
         lines.append(
-            "  \(mode), \(settings.processes) process\(settings.processes == 1 ? "" : "es") × \(settings.threads) thread\(settings.threads == 1 ? "" : "s"), \(writer)")
+            "  \(mode), \(settings.processes) process\(settings.processes == 1 ? "" : "es") × \(settings.threads) thread\(settings.threads == 1 ? "" : "s"), \(writer)\(maintenance)")
         lines.append(
             "  \(number(settings.warmupSeconds)) s warm-up, \(String(format: "%.1f", measuredSeconds)) s measured; \(number(settings.queries)) queries (\(settings.querySource))")
         lines.append("")
