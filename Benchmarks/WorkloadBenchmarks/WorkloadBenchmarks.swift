@@ -102,11 +102,15 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { unmaintained.tearDown() }
     )
 
-    // One `maintainSearchIndex()` that rebuilds the tail after 256 new gaps (created before the
-    // measurement, with maintenance off): the cost a write pays every 256 changes.
+    // One `maintainSearchIndex()` after 256 new gaps (created before the measurement, with
+    // maintenance off): the rebuild a write pays every 256 changes. The gaps accumulate, so
+    // each rebuild covers 256 more gaps than the one before, as a tail, until more than 2,500
+    // (an eighth of the store) have changed since the base; then that rebuild is of the base,
+    // from every gap, and the tail starts over. The samples are tails of 256 to about 2,500
+    // gaps and two base rebuilds (p99 and max).
     let rebuilt = IndexedStore(maintainsIndex: false)
     Benchmark(
-        "Workload tail segment rebuild after 256 new gaps on 20k gaps",
+        "Workload search index rebuild after 256 new gaps on 20k gaps",
         configuration: .init(timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 20),
         closure: { benchmark in
             let store = try rebuilt.store()
