@@ -27,7 +27,7 @@ Modes
 
 Metrics, per query set and mode (as in Tools/tantivy/compare.py)
   p50/p90/p99/max latency (ms): time.perf_counter_ns() around executing the SELECT and
-  fetching its (at most 10) rows, one thread, after 100 unmeasured warm-up queries. Building
+  fetching its (at most 10) rows, one thread, after 100 unmeasured warm-up queries (--warmup). Building
   the MATCH expression is reported separately (build_query_p50_ms). Nearest-rank percentiles.
   recall@1, recall@10: share of queries with any of their `acceptable` gaps among the top k.
   MRR: mean of 1/rank of the first acceptable gap in the top 10 (0 when none is there).
@@ -36,7 +36,7 @@ Usage
   python3 Tools/sqlite/compare.py --corpus /tmp/gapcorpus/corpus-10000.jsonl \
       --queries /tmp/gapcorpus/queries-paraphrase-10000.jsonl \
       --queries /tmp/gapcorpus/queries-prefix-10000.jsonl \
-      [--json-output summary.json] [--title-weight 2] [--max-queries N]
+      [--json-output summary.json] [--title-weight 2] [--max-queries N] [--warmup N]
 """
 
 from __future__ import annotations
@@ -141,13 +141,13 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[int(rank) - 1]
 
 
-def run_queries(connection, queries: list[dict], mode: str, title_weight: float) -> dict:
+def run_queries(connection, queries: list[dict], mode: str, title_weight: float, warmup: int) -> dict:
     sql = f"SELECT rowid FROM gaps WHERE gaps MATCH ? ORDER BY bm25(gaps, {title_weight!r}, 1.0) LIMIT {TOP_K}"
 
     def search(match):
         return [] if match is None else connection.execute(sql, (match,)).fetchall()
 
-    for i in range(WARMUP):
+    for i in range(warmup):
         search(make_match(queries[i % len(queries)], mode))
     latencies_ns = []
     build_ns = []
@@ -222,6 +222,8 @@ def main() -> None:
                         help="query kind; auto: prefix when no query has a description")
     parser.add_argument("--max-queries", type=int,
                         help="run only the first N queries of each set (FTS5 is slow on long OR queries at 100k+)")
+    parser.add_argument("--warmup", type=int, default=WARMUP,
+                        help=f"unmeasured warm-up queries per set and mode (default {WARMUP}, as tantivy/compare.py)")
     parser.add_argument("--title-weight", type=float, default=2.0, help="bm25() weight of the title column (default 2)")
     parser.add_argument("--index-dir", help="where to build the database (default: a temporary directory, removed afterwards)")
     parser.add_argument("--keep-index", action="store_true", help="do not delete the database")
@@ -229,6 +231,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.max_queries is not None and args.max_queries < 1:
         parser.error("--max-queries must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup must be 0 or more")
     if not args.title_weight > 0:
         parser.error("--title-weight must be positive")
     for path in [args.corpus, *args.queries]:
@@ -256,7 +260,7 @@ def main() -> None:
             kind = query_kind(queries, args.kind)
             for mode in ["bm25", "prefix"] if kind == "prefix" else ["bm25"]:
                 print(f"  {os.path.basename(qpath)} ({kind}), {mode} …", file=sys.stderr)
-                result = run_queries(connection, queries, mode, args.title_weight)
+                result = run_queries(connection, queries, mode, args.title_weight, args.warmup)
                 rows.append({"engine": "sqlite-fts5", "mode": mode, "kind": kind, "query_file": qpath,
                              "build_seconds": build_seconds, "index_bytes": index_bytes,
                              "documents": documents, **result})
@@ -276,7 +280,7 @@ def main() -> None:
         "title_weight": args.title_weight,
         "max_queries": args.max_queries,
         "top_k": TOP_K,
-        "warmup_queries": WARMUP,
+        "warmup_queries": args.warmup,
         "results": rows,
     }
     print(f"corpus: {args.corpus} ({documents} gaps)")
