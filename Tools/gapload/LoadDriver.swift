@@ -233,7 +233,11 @@ enum LoadDriver {
                 if started >= window.end { break }
                 let succeeded = operation()
                 if started >= window.measureFrom {
-                    if succeeded { stats.record(clock.now - started) } else { stats.errors += 1 }
+                    if succeeded {
+                        stats.record(clock.now - started, second: Int((started - window.measureFrom).inSeconds))
+                    } else {
+                        stats.errors += 1
+                    }
                 }
             }
             return stats
@@ -245,7 +249,11 @@ enum LoadDriver {
             if now < due { sleep(for: due - now) }
             let succeeded = operation()
             if due >= window.measureFrom {
-                if succeeded { stats.record(clock.now - due) } else { stats.errors += 1 }
+                if succeeded {
+                    stats.record(clock.now - due, second: Int((due - window.measureFrom).inSeconds))
+                } else {
+                    stats.errors += 1
+                }
             }
             due += schedule.interval
         }

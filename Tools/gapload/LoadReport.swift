@@ -58,6 +58,9 @@ struct LoadReport: Codable {
         var throughputPerSecond: Double
         /// Milliseconds; absent when nothing succeeded.
         var latencyMs: Latency?
+        /// The slowest latency (ms) of each second of the measured window, 0 for a second in
+        /// which none succeeded.
+        var slowestMsPerSecond: [Double]
     }
 
     struct ProcessSummary: Codable {
@@ -98,7 +101,8 @@ struct LoadReport: Codable {
         OperationSummary(
             count: stats.count, errors: stats.errors, unsent: stats.unsent,
             throughputPerSecond: seconds > 0 ? Double(stats.count) / seconds : 0,
-            latencyMs: stats.count > 0 ? Latency(stats.latency) : nil)
+            latencyMs: stats.count > 0 ? Latency(stats.latency) : nil,
+            slowestMsPerSecond: stats.slowestPerSecond.map { (Double($0) / 1e4).rounded() / 100 })
     }
 
     func writeJSON(to path: String) throws {
@@ -146,6 +150,17 @@ struct LoadReport: Codable {
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  "))
         }
+        // When the worst stalls happened (for operations whose max is far above their median):
+        // regular spacing points at periodic work.
+        var stalls: [String] = []
+        for operation in Operation.allCases {
+            guard let summary = operations[operation.rawValue], let latency = summary.latencyMs, latency.max >= 10 * latency.p50 else { continue }
+            let worst = summary.slowestMsPerSecond.enumerated().sorted { $0.element > $1.element }.prefix(5).sorted { $0.offset < $1.offset }
+            stalls.append(
+                "slowest \(operation.label) by second of the run: "
+                    + worst.map { "\($0.offset) s: \(String(format: "%.1f", $0.element)) ms" }.joined(separator: ", "))
+        }
+        if !stalls.isEmpty { lines += [""] + stalls }
         if processes.count > 1 {
             lines.append("")
             lines.append("checks per process: " + processes.map { "#\($0.process) (pid \($0.pid)) \(number($0.checks))" }.joined(separator: ", "))

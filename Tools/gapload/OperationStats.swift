@@ -30,18 +30,32 @@ struct OperationStats: Codable, Sendable {
     /// because the thread was still behind schedule when the window closed.
     var unsent = 0
 
+    /// Per second of the measured window (by when each operation was due or started): the
+    /// slowest latency in nanoseconds, so periodic stalls show when they happened.
+    var slowestPerSecond: [UInt64] = []
+
     var count: Int { Int(latency.totalCount) }
 
-    mutating func record(_ duration: Duration) {
+    /// Records a successful operation that began (or fell due) `second` seconds into the
+    /// measured window.
+    mutating func record(_ duration: Duration, second: Int) {
         let (seconds, attoseconds) = duration.components
-        let nanoseconds = max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        latency.record(UInt64(nanoseconds))
+        let nanoseconds = UInt64(max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        latency.record(nanoseconds)
+        if slowestPerSecond.count <= second { slowestPerSecond += repeatElement(0, count: second + 1 - slowestPerSecond.count) }
+        slowestPerSecond[second] = max(slowestPerSecond[second], nanoseconds)
     }
 
     mutating func merge(_ other: OperationStats) {
         latency.add(other.latency)
         errors += other.errors
         unsent += other.unsent
+        if slowestPerSecond.count < other.slowestPerSecond.count {
+            slowestPerSecond += repeatElement(0, count: other.slowestPerSecond.count - slowestPerSecond.count)
+        }
+        for (second, slowest) in other.slowestPerSecond.enumerated() {
+            slowestPerSecond[second] = max(slowestPerSecond[second], slowest)
+        }
     }
 }
 
