@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "GapStore", targets: ["GapStore"]),
         .library(name: "GapIndex", targets: ["GapIndex"]),
         .library(name: "GapInterchange", targets: ["GapInterchange"]),
+        // Synthetic corpora, for the benchmarks package.
+        .library(name: "GapCorpus", targets: ["GapCorpus"]),
         .executable(name: "gapsearch", targets: ["gapsearch"]),
     ],
     dependencies: [
@@ -24,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // System library over Debian's liblmdb-dev.
@@ -104,6 +107,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Load-tests duplicate detection: concurrent checks from threads and processes while
+        // writers add gaps and submissions; latency percentiles and a lost-write check.
+        .executableTarget(
+            name: "gapload",
+            dependencies: [
+                "GapStore",
+                "GapCorpus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Tools/gapload",
+            swiftSettings: strictSettings
+        ),
+
         // Deterministic synthetic product-gap corpora and query sets (demo, benchmarks, tools).
         .target(
             name: "GapCorpus",
@@ -175,6 +192,12 @@ let package = Package(
         .testTarget(
             name: "gapsearchTests",
             dependencies: ["gapsearch", "GapStore", "LMDB", "GapTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // A short end-to-end run of the built gapload binary.
+        .testTarget(
+            name: "gaploadTests",
+            dependencies: ["gapload", "GapTestSupport"],
             swiftSettings: strictSettings
         ),
     ],

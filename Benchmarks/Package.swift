@@ -1,14 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Benchmarks for the LMDB wrapper (LMDBBenchmarks), the GapStore library (GapStoreBenchmarks)
-// and the GapIndex search engine (GapIndexBenchmarks), kept in a package of their own so the
-// main package does not depend on package-benchmark. Run from the repository root (README.md
+// Benchmarks for the LMDB wrapper (LMDBBenchmarks), the GapStore library (GapStoreBenchmarks),
+// the GapIndex search engine (GapIndexBenchmarks) and workloads on gapcorpus text
+// (WorkloadBenchmarks: analyzer MB/s, writes while the search index is maintained, reports),
+// kept in a package of their own so the main package does not depend on package-benchmark. Run from the repository root (README.md
 // has the details):
 //
 //     swift package --package-path Benchmarks benchmark
 //     swift package --package-path Benchmarks benchmark --filter "GapStore.*"
 //     swift package --package-path Benchmarks benchmark --filter "GapIndex.*"
+//     swift package --package-path Benchmarks benchmark --target WorkloadBenchmarks
 //
 // The "MallocInterposer" trait is listed explicitly: it supplies the malloc metrics, and
 // naming the traits leaves out the default "RuntimeInterposer" trait (ARC metrics on Linux
@@ -52,6 +54,19 @@ let package = Package(
                 .product(name: "GapIndex", package: "gapsearch"),
             ],
             path: "GapIndexBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
+        .executableTarget(
+            name: "WorkloadBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GapStore", package: "gapsearch"),
+                .product(name: "GapIndex", package: "gapsearch"),
+                .product(name: "GapCorpus", package: "gapsearch"),
+            ],
+            path: "WorkloadBenchmarks",
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
