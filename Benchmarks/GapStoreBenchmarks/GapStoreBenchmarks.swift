@@ -25,7 +25,7 @@ import Darwin
 // Durability: GapStore commits with LMDB's default durability, so every transaction syncs
 // the data file to disk. The "one transaction each" benchmarks mostly measure that sync.
 //
-// Search index upkeep: the stores keep the default `maintainsIndexAutomatically`, so every
+// Search index upkeep: the stores keep the default `indexUpkeep` (`.afterWrites`), so every
 // write is followed by a look at the duplicate-search index, and every 256 changes by a
 // rebuild of one of its segments. The write benchmarks include that cost.
 

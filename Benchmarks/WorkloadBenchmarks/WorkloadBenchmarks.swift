@@ -82,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
         teardown: { maintained.tearDown() }
     )
 
-    // The same writes with `maintainsIndexAutomatically` off: searches then cover the new gaps
+    // The same writes with `indexUpkeep = .manual`: searches then cover the new gaps
     // from the in-memory delta until someone calls `maintainSearchIndex()`.
     let unmaintained = IndexedStore(maintainsIndex: false)
     Benchmark(
@@ -231,12 +231,12 @@ final class IndexedStore: @unchecked Sendable {
         let directory = try makeTemporaryDirectory("workload-bench")
         do {
             var options = GapStore.Options()
-            options.maintainsIndexAutomatically = false
+            options.indexUpkeep = .manual
             let loading = try GapStore(path: directory, options: options)
             _ = try load(corpusDrafts(Self.gapCount, seed: 1), into: loading)
         }
         var options = GapStore.Options()
-        options.maintainsIndexAutomatically = maintainsIndex
+        options.indexUpkeep = maintainsIndex ? .afterWrites : .manual
         generator = CorpusGenerator(seed: 2)
         current = (try GapStore(path: directory, options: options), directory)
     }
@@ -270,7 +270,7 @@ final class ReportStore: @unchecked Sendable {
     func setUp() throws {
         let directory = try makeTemporaryDirectory("workload-bench")
         var options = GapStore.Options()
-        options.maintainsIndexAutomatically = false
+        options.indexUpkeep = .manual
         let store = try GapStore(path: directory, options: options)
         let ids = try load(corpusDrafts(Self.gapCount, seed: 1), into: store)
         var random = SeededRandom(seed: 3)

@@ -35,9 +35,9 @@ public final class GapStore: Sendable {
         public var clock: @Sendable () -> Date = { Date() }
         /// How duplicate search ranks gaps.
         public var ranking = RankingParameters()
-        /// Keep the persisted search index fresh after writes (see
-        /// ``GapStore/maintainSearchIndex()``). Turn off to do it from a background task.
-        public var maintainsIndexAutomatically = true
+        /// When the persisted search index is brought up to date after writes (see
+        /// ``GapStore/maintainSearchIndex()``).
+        public var indexUpkeep = IndexUpkeep.afterWrites
         /// Rebuild the index's tail segment after this many changes.
         public var tailRebuildChanges: UInt64 = 256
         /// Rebuild the base segment once the tail holds more than this many gaps (and more
@@ -47,12 +47,31 @@ public final class GapStore: Sendable {
         public init() {}
     }
 
+    /// When the persisted search index is brought up to date after writes. Searches are
+    /// always current either way (they apply the changes the persisted segments lack); upkeep
+    /// keeps that in-memory part small and a new process's first search quick.
+    public enum IndexUpkeep: Sendable, Hashable {
+        /// The write that completes ``Options/tailRebuildChanges`` changes rebuilds a segment
+        /// before it returns. Simple, and right for short-lived processes such as the CLI;
+        /// that write takes as long as the rebuild (tens to hundreds of milliseconds at 100k
+        /// gaps).
+        case afterWrites
+        /// A thread of the store rebuilds segments while writes return at once: for services
+        /// that write steadily. ``GapStore/waitForIndexUpkeep()`` waits for it.
+        case background
+        /// Only ``GapStore/maintainSearchIndex()`` does it (bulk loads, or a schedule of
+        /// the caller's own).
+        case manual
+    }
+
     let env: Environment
     let schema: Schema
     let clock: @Sendable () -> Date
     let options: Options
     /// The duplicate-search index: persisted segments plus an in-memory delta.
     let searchIndex: LiveIndex
+    /// The upkeep thread, with ``IndexUpkeep/background``.
+    let upkeepWorker: IndexUpkeepWorker?
     /// The directory the store lives in.
     public let path: String
     /// The currency every amount in this store is in.
@@ -87,6 +106,27 @@ public final class GapStore: Sendable {
         let schema = self.schema
         let readOnly = options.readOnly
         self.currency = try Self.prepare(env, schema, defaultCurrency: currency, readOnly: readOnly, path: path)
+        if options.indexUpkeep == .background && !readOnly {
+            // The thread holds the store weakly: it must not keep a closed store alive.
+            let store = WeakStore()
+            upkeepWorker = IndexUpkeepWorker {
+                guard let gapStore = store.value else { return false }
+                try? gapStore.maintainSearchIndex()
+                return true
+            }
+            store.value = self
+        } else {
+            upkeepWorker = nil
+        }
+    }
+
+    deinit { upkeepWorker?.stop() }
+
+    /// Waits until the background index upkeep has caught up with the writes so far (with
+    /// ``IndexUpkeep/background``; returns at once otherwise). Call it before exiting
+    /// to leave the persisted index fresh for the next process.
+    public func waitForIndexUpkeep() {
+        upkeepWorker?.waitUntilIdle()
     }
 
     /// Checks the schema version and initialises a new store. Returns the store's currency.
@@ -127,6 +167,13 @@ public final class GapStore: Sendable {
         } catch {
             throw GapStoreError(storage: error as? LMDBError ?? .invalid, while: "initialising the store")
         }
+    }
+
+    /// A weak reference to a store, set once after the store is initialised.
+    private final class WeakStore: @unchecked Sendable {
+        // @unchecked Sendable: written once, before the worker can first read it (the first
+        // request comes from a write, after `init` returned).
+        weak var value: GapStore?
     }
 
     /// The schema version this build reads and writes.

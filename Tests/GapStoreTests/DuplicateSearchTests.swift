@@ -145,3 +145,58 @@ import Testing
         }
     }
 }
+
+/// Where the persisted search index is kept up to date: within writes, on the store's own
+/// thread, or only when asked.
+@Suite struct IndexUpkeepTests {
+    private func store(_ directory: String, _ upkeep: GapStore.IndexUpkeep) throws -> GapStore {
+        var options = GapStore.Options()
+        options.indexUpkeep = upkeep
+        options.tailRebuildChanges = 8
+        options.baseRebuildMinimum = 10
+        return try GapStore(path: directory + "/store", options: options)
+    }
+
+    @Test(arguments: [GapStore.IndexUpkeep.afterWrites, .background])
+    func upkeepPersistsTheIndexAsWritesGoOn(_ upkeep: GapStore.IndexUpkeep) throws {
+        try withTemporaryDirectory { directory in
+            let store = try store(directory, upkeep)
+            for n in 0..<60 { try store.createGap(GapDraft(title: "Request number\(n) about topic\(n % 7)"), by: "writer") }
+            store.waitForIndexUpkeep()
+            let statistics = try store.statistics()
+            // Segments were written, and they lag the log by less than one rebuild interval.
+            #expect(statistics.searchIndexSequence > 0)
+            #expect(statistics.lastChange - statistics.searchIndexSequence < 8)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "request number59", limit: 1)).first?.gap.id == GapID(60))
+            #expect(try store.verify().isConsistent)
+        }
+    }
+
+    @Test func manualUpkeepWritesSegmentsOnlyWhenAsked() throws {
+        try withTemporaryDirectory { directory in
+            let store = try store(directory, .manual)
+            for n in 0..<30 { try store.createGap(GapDraft(title: "Request number\(n)"), by: "writer") }
+            #expect(try store.statistics().searchIndexSequence == 0)
+            // Searches cover the unpersisted changes from memory.
+            #expect(try store.findDuplicates(DuplicateQuery(title: "request number29", limit: 1)).first?.gap.id == GapID(30))
+            try store.maintainSearchIndex()
+            let statistics = try store.statistics()
+            #expect(statistics.searchIndexSequence == statistics.lastChange)
+        }
+    }
+
+    @Test func aClosedStoreStopsItsUpkeepThread() throws {
+        try withTemporaryDirectory { directory in
+            do {
+                let store = try store(directory, .background)
+                for n in 0..<20 { try store.createGap(GapDraft(title: "Request number\(n)"), by: "writer") }
+            }
+            // The store is gone (its thread may still finish a run); the files reopen and agree.
+            let reopened = try store(directory, .background)
+            try reopened.createGap(GapDraft(title: "One more request"), by: "writer")
+            reopened.waitForIndexUpkeep()
+            #expect(try reopened.verify().isConsistent)
+            #expect(try reopened.statistics().gaps == 21)
+        }
+    }
+}

@@ -38,8 +38,8 @@ extension GapLoadCommand {
         var submitRate: Double?
         @Option(help: "Rebuild the search index's tail segment after this many changes (GapStore.Options.tailRebuildChanges; default: the store's default, 256).")
         var tailRebuildChanges: UInt64?
-        @Flag(help: "Do not maintain the persisted search index after writes (GapStore.Options.maintainsIndexAutomatically off): searches then cover new gaps from memory.")
-        var noIndexMaintenance = false
+        @Option(help: "When the persisted search index is brought up to date after writes (GapStore.Options.indexUpkeep): after-writes (within the write that completes --tail-rebuild-changes changes), background (a thread of the store), or manual (never during the run: searches cover new gaps from memory).")
+        var indexUpkeep = UpkeepChoice.afterWrites
         @Option(help: "Seconds of load before measuring.") var warmup: Double = 2
         @Option(help: "Seconds measured.") var duration: Double = 10
         @Option(help: "Candidates asked for per check.") var limit = 10
@@ -85,7 +85,7 @@ extension GapLoadCommand {
             let built = !StoreSetup.holdsStore(path)
             if built { try StoreSetup.build(at: path, from: corpus) }
             var options = GapStore.Options()
-            options.maintainsIndexAutomatically = !noIndexMaintenance
+            options.indexUpkeep = indexUpkeep.upkeep
             if let tailRebuildChanges { options.tailRebuildChanges = tailRebuildChanges }
             let gapStore = try GapStore(path: path, options: options)
             let before = try gapStore.statistics()
@@ -139,7 +139,8 @@ extension GapLoadCommand {
                 settings: .init(
                     mode: rate == nil ? "closed" : "open", rate: rate, threads: threads, processes: processes,
                     writeRate: writePlan.gapRate, submitRate: writePlan.submissionRate,
-                    indexMaintenance: noIndexMaintenance ? "off" : "after every write, tail rebuilt every \(options.tailRebuildChanges) changes",
+                    indexMaintenance: indexUpkeep == .manual
+                        ? "off" : "\(indexUpkeep.rawValue), tail rebuilt every \(options.tailRebuildChanges) changes",
                     warmupSeconds: warmup,
                     durationSeconds: duration, limit: limit, queries: querySet.drafts.count, querySource: querySet.source,
                     asYouType: querySet.asYouType),
@@ -304,4 +305,19 @@ func makeScratchDirectory() throws -> String {
     var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("gapload-XXXXXX").utf8CString)
     guard let created = mkdtemp(&template) else { throw LoadError("cannot create a temporary directory: \(String(cString: strerror(errno)))") }
     return String(cString: created)
+}
+
+/// `--index-upkeep` values.
+enum UpkeepChoice: String, ExpressibleByArgument, CaseIterable {
+    case afterWrites = "after-writes"
+    case background
+    case manual
+
+    var upkeep: GapStore.IndexUpkeep {
+        switch self {
+        case .afterWrites: .afterWrites
+        case .background: .background
+        case .manual: .manual
+        }
+    }
 }

@@ -103,7 +103,7 @@ enum StoreSetup {
     static func build(at path: String, gaps: [CorpusGap]) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var options = GapStore.Options()
-        options.maintainsIndexAutomatically = false
+        options.indexUpkeep = .manual
         let store = try GapStore(path: path, options: options)
         var subcategories: [String: [String]] = [:]
         var categoryOrder: [String] = []

@@ -1,3 +1,4 @@
+internal import GapIndex
 internal import LMDB
 
 /// Sizes and counts of a store.
@@ -12,6 +13,10 @@ public struct StoreStatistics: Sendable, Hashable {
     public let historyEntries: Int
     /// The last change log sequence number.
     public let lastChange: UInt64
+    /// The change the persisted search index reflects (its newest segment; 0 without one).
+    /// Searches index the changes after it in memory, in every process, until the index
+    /// upkeep (``GapStore/Options/indexUpkeep``) persists them.
+    public let searchIndexSequence: UInt64
     /// Bytes of the data file in use.
     public let usedBytes: Int
     /// The current memory map size.
@@ -29,7 +34,8 @@ extension GapStore {
             (
                 try txn.statistics(of: schema.gaps).entries, try txn.statistics(of: schema.submissions).entries,
                 try txn.statistics(of: schema.accounts).entries, try txn.statistics(of: schema.opportunities).entries,
-                try txn.statistics(of: schema.history).entries, try schema.readCounter(MetaKey.nextChange, txn)
+                try txn.statistics(of: schema.history).entries, try schema.readCounter(MetaKey.nextChange, txn),
+                try loadSegments(txn).segments.last?.sequence ?? 0
             )
         }
         let info: EnvironmentInfo
@@ -37,6 +43,7 @@ extension GapStore {
         return StoreStatistics(
             path: path, schemaVersion: Schema.version, currency: currency, gaps: counts.0, submissions: counts.1,
             accounts: counts.2, opportunities: counts.3, historyEntries: counts.4, lastChange: counts.5,
+            searchIndexSequence: counts.6,
             usedBytes: info.usedBytes, mapSize: info.mapSize, readers: info.readersInUse,
             lmdbVersion: Environment.libraryVersion)
     }

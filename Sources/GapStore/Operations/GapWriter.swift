@@ -153,7 +153,11 @@ extension GapStore {
     /// Keeps the persisted search index fresh. A failure here loses nothing: searches apply
     /// the changes the segments lack, and the next write tries again.
     private func afterWrite() {
-        if options.maintainsIndexAutomatically { try? maintainSearchIndex() }
+        switch options.indexUpkeep {
+        case .afterWrites: try? maintainSearchIndex()
+        case .background: upkeepWorker?.request()
+        case .manual: break
+        }
     }
 
     // Each write operation in a transaction of its own; see GapWriter for the documentation.

@@ -88,8 +88,8 @@ extension GapStore {
     /// from a read snapshot, so other writers are not held up meanwhile; the write that stores
     /// them is skipped if another process stored newer ones first.
     ///
-    /// Runs after every write when ``Options/maintainsIndexAutomatically`` is set (the
-    /// default); services can instead call it from a background task.
+    /// Runs after writes as ``Options/indexUpkeep`` says: within the write (the default), on
+    /// the store's upkeep thread, or only when called.
     public func maintainSearchIndex() throws(GapStoreError) {
         guard schema.search != nil, !env.isReadOnly else { return }
         let plan: (key: String, bytes: [UInt8], sequence: UInt64)? = try read("planning a search index rebuild") { txn in

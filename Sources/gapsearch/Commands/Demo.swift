@@ -36,7 +36,7 @@ struct Demo: ParsableCommand {
         }
         // Load first, index once at the end (rather than refreshing the index after each batch).
         var options = GapStore.Options()
-        options.maintainsIndexAutomatically = false
+        options.indexUpkeep = .manual
         let gapStore = try GapStore(path: path, options: options)
         let clock = ContinuousClock()
         let started = clock.now
