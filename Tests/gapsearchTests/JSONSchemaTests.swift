@@ -162,6 +162,7 @@ enum Schema {
         var opportunities: Int
         var historyEntries: Int
         var lastChange: UInt64
+        var searchIndexSequence: UInt64
         var usedBytes: Int
         var mapSize: Int
         var readers: Int
@@ -391,6 +392,8 @@ private func undocumentedKeys(_ json: Any, _ model: Any, at path: String) -> [St
         #expect(try decode(Schema.Report.self, viaFormat.standardOutput).top.map(\.gap.id) == report.top.map(\.gap.id))
         let stats = try runJSON(Schema.Stats.self, ["stats", "--json"], store: store)
         #expect(stats.gaps == 60 && stats.accounts == 40)
+        // The demo persists the search index once, after its last write.
+        #expect(stats.searchIndexSequence == stats.lastChange && stats.lastChange > 0)
         let verify = try runJSON(Schema.Verify.self, ["verify", "--json"], store: store)
         #expect(verify.consistent && verify.problems.isEmpty)
         let categories = try runJSON([Schema.Category].self, ["category", "list", "--json"], store: store)

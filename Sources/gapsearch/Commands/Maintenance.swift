@@ -16,7 +16,8 @@ struct Stats: ParsableCommand {
             try printJSON(StatsJSON(
                 path: stats.path, schemaVersion: stats.schemaVersion, currency: stats.currency, gaps: stats.gaps,
                 submissions: stats.submissions, accounts: stats.accounts, opportunities: stats.opportunities,
-                historyEntries: stats.historyEntries, lastChange: stats.lastChange, usedBytes: stats.usedBytes,
+                historyEntries: stats.historyEntries, lastChange: stats.lastChange,
+                searchIndexSequence: stats.searchIndexSequence, usedBytes: stats.usedBytes,
                 mapSize: stats.mapSize, readers: stats.readers, lmdb: stats.lmdbVersion))
             return
         }
@@ -26,6 +27,7 @@ struct Stats: ParsableCommand {
             Submissions:    \(stats.submissions)
             Accounts:       \(stats.accounts) (\(stats.opportunities) opportunities)
             History:        \(stats.historyEntries) entries, last change #\(stats.lastChange)
+            Search index:   persisted through change #\(stats.searchIndexSequence)\(stats.lastChange > stats.searchIndexSequence ? " (later changes are indexed in memory by each process)" : "")
             Size:           \(stats.usedBytes / 1024) KiB used of a \(stats.mapSize / 1024 / 1024) MiB map
             Readers:        \(stats.readers)
             Engine:         \(stats.lmdbVersion)
@@ -43,6 +45,7 @@ struct StatsJSON: Codable {
     var opportunities: Int
     var historyEntries: Int
     var lastChange: UInt64
+    var searchIndexSequence: UInt64
     var usedBytes: Int
     var mapSize: Int
     var readers: Int
