@@ -64,43 +64,30 @@ let benchmarks: @Sendable () -> Void = {
     // also rebuild the index's tail segment: compare p50 with p99 and max, and with the
     // maintenance-off benchmark below. Iterations are capped at 2,000 so both grow the tail
     // equally.
-    let maintained = IndexedStore(maintainsIndex: true)
-    Benchmark(
-        "Workload create gap on 20k gaps, index maintained after every write",
-        configuration: .init(timeUnits: .microseconds, maxDuration: .seconds(10), maxIterations: 2_000),
-        closure: { benchmark in
-            let store = try maintained.store()
-            let draft = maintained.nextDraft()
+    // The same writes with `indexUpkeep = .manual`: searches then cover the new gaps from the
+    // in-memory delta until someone calls `maintainSearchIndex()`.
+    for (name, upkeep) in [
+        ("Workload create gap on 20k gaps, index maintained after every write", GapStore.IndexUpkeep.afterWrites),
+        ("Workload create gap on 20k gaps, index maintenance off", .manual),
+    ] {
+        let fixture = IndexedStore(upkeep: upkeep)
+        Benchmark(
+            name,
+            configuration: .init(timeUnits: .microseconds, maxDuration: .seconds(10), maxIterations: 2_000),
+            closure: { benchmark in
+                let store = try fixture.store()
+                let draft = fixture.nextDraft()
 
-            benchmark.startMeasurement()
-            let created = try store.createGap(draft, by: "bench")
-            benchmark.stopMeasurement()
+                benchmark.startMeasurement()
+                let created = try store.createGap(draft, by: "bench")
+                benchmark.stopMeasurement()
 
-            blackHole(created)
-        },
-        setup: { try maintained.setUp() },
-        teardown: { maintained.tearDown() }
-    )
-
-    // The same writes with `indexUpkeep = .manual`: searches then cover the new gaps
-    // from the in-memory delta until someone calls `maintainSearchIndex()`.
-    let unmaintained = IndexedStore(maintainsIndex: false)
-    Benchmark(
-        "Workload create gap on 20k gaps, index maintenance off",
-        configuration: .init(timeUnits: .microseconds, maxDuration: .seconds(10), maxIterations: 2_000),
-        closure: { benchmark in
-            let store = try unmaintained.store()
-            let draft = unmaintained.nextDraft()
-
-            benchmark.startMeasurement()
-            let created = try store.createGap(draft, by: "bench")
-            benchmark.stopMeasurement()
-
-            blackHole(created)
-        },
-        setup: { try unmaintained.setUp() },
-        teardown: { unmaintained.tearDown() }
-    )
+                blackHole(created)
+            },
+            setup: { try fixture.setUp() },
+            teardown: { fixture.tearDown() }
+        )
+    }
 
     // One `maintainSearchIndex()` after 256 new gaps (created before the measurement, with
     // maintenance off): the rebuild a write pays every 256 changes. The gaps accumulate, so
@@ -108,7 +95,7 @@ let benchmarks: @Sendable () -> Void = {
     // (an eighth of the store) have changed since the base; then that rebuild is of the base,
     // from every gap, and the tail starts over. The samples are tails of 256 to about 2,500
     // gaps and two base rebuilds (p99 and max).
-    let rebuilt = IndexedStore(maintainsIndex: false)
+    let rebuilt = IndexedStore(upkeep: .manual)
     Benchmark(
         "Workload search index rebuild after 256 new gaps on 20k gaps",
         configuration: .init(timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 20),
@@ -221,11 +208,11 @@ func load(_ drafts: [GapDraft], into store: GapStore) throws -> [GapID] {
 final class IndexedStore: @unchecked Sendable {
     // @unchecked: used by one benchmark, whose hooks and iterations run one after another.
     static let gapCount = 20_000
-    private let maintainsIndex: Bool
+    private let upkeep: GapStore.IndexUpkeep
     private var current: (store: GapStore, directory: String)?
     private var generator = CorpusGenerator(seed: 2)
 
-    init(maintainsIndex: Bool) { self.maintainsIndex = maintainsIndex }
+    init(upkeep: GapStore.IndexUpkeep) { self.upkeep = upkeep }
 
     func setUp() throws {
         let directory = try makeTemporaryDirectory("workload-bench")
@@ -236,7 +223,7 @@ final class IndexedStore: @unchecked Sendable {
             _ = try load(corpusDrafts(Self.gapCount, seed: 1), into: loading)
         }
         var options = GapStore.Options()
-        options.indexUpkeep = maintainsIndex ? .afterWrites : .manual
+        options.indexUpkeep = upkeep
         generator = CorpusGenerator(seed: 2)
         current = (try GapStore(path: directory, options: options), directory)
     }

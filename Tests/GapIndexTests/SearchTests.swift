@@ -163,7 +163,7 @@ struct SearchTests {
         let index = deltaIndex(corpus)
         let accepted = corpus.filter {
             let a = $0.attributes
-            return filter.accepts(status: a.status, category: a.category, team: a.team, merged: a.merged)
+            return filter.accepts(status: a.status, category: a.category, merged: a.merged, team: { a.team })
         }
         #expect(accepted.count > 5)
         let hits = index.search(SearchRequest(title: "export", limit: 5, filter: filter), segments: [])

@@ -151,7 +151,7 @@ struct TopKPropertyTests {
             return documents.compactMap { document -> (id: UInt64, score: Double)? in
                 let a = document.source.attributes
                 let score = scores[document.source.id]!
-                guard score > 0, filter.accepts(status: a.status, category: a.category, team: a.team, merged: a.merged) else { return nil }
+                guard score > 0, filter.accepts(status: a.status, category: a.category, merged: a.merged, team: { a.team }) else { return nil }
                 return (document.source.id, score)
             }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }

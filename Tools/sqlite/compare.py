@@ -53,6 +53,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from comparison import human_bytes, load_queries, percentile, query_kind, summarize, table  # noqa: E402
+
 WARMUP = 100
 TOP_K = 10
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -99,16 +102,6 @@ def build_index(corpus: str, database: str):
     return connection, documents, build_seconds
 
 
-def load_queries(path: str) -> list[dict]:
-    with open(path, "r", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-def query_kind(queries: list[dict], requested: str) -> str:
-    if requested != "auto":
-        return requested
-    return "prefix" if all(not q.get("description") for q in queries) else "paraphrase"
-
 
 def quoted(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
@@ -133,13 +126,6 @@ def make_match(query: dict, mode: str) -> str | None:
     return " OR ".join(clauses)
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, -(-len(sorted_values) * p // 100))  # ceil(n * p / 100)
-    return sorted_values[int(rank) - 1]
-
 
 def run_queries(connection, queries: list[dict], mode: str, title_weight: float, warmup: int) -> dict:
     sql = f"SELECT rowid FROM gaps WHERE gaps MATCH ? ORDER BY bm25(gaps, {title_weight!r}, 1.0) LIMIT {TOP_K}"
@@ -151,8 +137,7 @@ def run_queries(connection, queries: list[dict], mode: str, title_weight: float,
         search(make_match(queries[i % len(queries)], mode))
     latencies_ns = []
     build_ns = []
-    hits1 = hits10 = 0
-    reciprocal = 0.0
+    rankings = []
     for q in queries:
         t0 = time.perf_counter_ns()
         match = make_match(q, mode)
@@ -161,56 +146,9 @@ def run_queries(connection, queries: list[dict], mode: str, title_weight: float,
         t2 = time.perf_counter_ns()
         build_ns.append(t1 - t0)
         latencies_ns.append(t2 - t1)
-        acceptable = set(q["acceptable"])
-        for rank, (gap,) in enumerate(rows, start=1):
-            if gap in acceptable:
-                if rank == 1:
-                    hits1 += 1
-                hits10 += 1
-                reciprocal += 1.0 / rank
-                break
-    ms = sorted(v / 1e6 for v in latencies_ns)
-    n = len(queries)
-    return {
-        "p50_ms": percentile(ms, 50),
-        "p90_ms": percentile(ms, 90),
-        "p99_ms": percentile(ms, 99),
-        "max_ms": ms[-1],
-        "mean_ms": sum(ms) / n,
-        "build_query_p50_ms": percentile(sorted(v / 1e6 for v in build_ns), 50),
-        "recall_at_1": hits1 / n,
-        "recall_at_10": hits10 / n,
-        "mrr": reciprocal / n,
-        "queries": n,
-    }
+        rankings.append(([gap for (gap,) in rows], q["acceptable"]))
+    return summarize(rankings, latencies_ns, build_ns)
 
-
-def human_bytes(n) -> str:
-    if n is None:
-        return "–"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-
-
-def table(rows: list[dict]) -> str:
-    header = ["engine", "mode", "queries", "n", "p50 ms", "p90 ms", "p99 ms", "max ms",
-              "R@1", "R@10", "MRR", "build s", "index"]
-    body = []
-    for r in rows:
-        body.append([
-            r["engine"], r["mode"], r["kind"], str(r["queries"]),
-            f"{r['p50_ms']:.3f}", f"{r['p90_ms']:.3f}", f"{r['p99_ms']:.3f}", f"{r['max_ms']:.3f}",
-            f"{r['recall_at_1']:.3f}", f"{r['recall_at_10']:.3f}", f"{r['mrr']:.3f}",
-            f"{r['build_seconds']:.2f}", human_bytes(r.get("index_bytes")),
-        ])
-    widths = [max(len(h), *(len(row[i]) for row in body)) for i, h in enumerate(header)]
-    left = {0, 1, 2}
-
-    def fmt(cells):
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-    return "\n".join([fmt(header), fmt(["-" * w for w in widths])] + [fmt(row) for row in body])
 
 
 def main() -> None:

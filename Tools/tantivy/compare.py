@@ -59,6 +59,9 @@ import time
 
 import tantivy
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from comparison import human_bytes, load_queries, percentile, query_kind, summarize, table  # noqa: E402
+
 TITLE_BOOST = 2.0
 FIELDS = [("title", TITLE_BOOST), ("description", 1.0)]  # --title-boost replaces the first
 WARMUP = 100
@@ -133,16 +136,6 @@ def build_index(corpus: str, path: str, heap_bytes: int, threads: int):
     return index, schema, searcher, documents, build_seconds
 
 
-def load_queries(path: str) -> list[dict]:
-    with open(path, "r", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-def query_kind(queries: list[dict], requested: str) -> str:
-    if requested != "auto":
-        return requested
-    return "prefix" if all(not q.get("description") for q in queries) else "paraphrase"
-
 
 def make_query(schema, query: dict, mode: str, kind: str):
     text = query["title"] if not query.get("description") else query["title"] + " " + query["description"]
@@ -184,13 +177,6 @@ def make_query(schema, query: dict, mode: str, kind: str):
     return tantivy.Query.boolean_query(clauses)
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, -(-len(sorted_values) * p // 100))  # ceil(n * p / 100)
-    return sorted_values[int(rank) - 1]
-
 
 def run_queries(searcher, schema, queries: list[dict], mode: str, kind: str) -> dict:
     # Warm up: the first WARMUP queries (cycled if there are fewer), not measured.
@@ -199,8 +185,7 @@ def run_queries(searcher, schema, queries: list[dict], mode: str, kind: str) -> 
         searcher.search(make_query(schema, q, mode, kind), TOP_K, count=False)
     latencies_ns = []
     build_ns = []
-    hits1 = hits10 = 0
-    reciprocal = 0.0
+    rankings = []
     for q in queries:
         t0 = time.perf_counter_ns()
         query = make_query(schema, q, mode, kind)
@@ -210,28 +195,8 @@ def run_queries(searcher, schema, queries: list[dict], mode: str, kind: str) -> 
         build_ns.append(t1 - t0)
         latencies_ns.append(t2 - t1)
         ids = searcher.fast_field_values("index", [address for _, address in result.hits])
-        acceptable = set(q["acceptable"])
-        for rank, gap in enumerate(ids, start=1):
-            if gap in acceptable:
-                if rank == 1:
-                    hits1 += 1
-                hits10 += 1
-                reciprocal += 1.0 / rank
-                break
-    ms = sorted(v / 1e6 for v in latencies_ns)
-    n = len(queries)
-    return {
-        "p50_ms": percentile(ms, 50),
-        "p90_ms": percentile(ms, 90),
-        "p99_ms": percentile(ms, 99),
-        "max_ms": ms[-1],
-        "mean_ms": sum(ms) / n,
-        "build_query_p50_ms": percentile(sorted(v / 1e6 for v in build_ns), 50),
-        "recall_at_1": hits1 / n,
-        "recall_at_10": hits10 / n,
-        "mrr": reciprocal / n,
-        "queries": n,
-    }
+        rankings.append((list(ids), q["acceptable"]))
+    return summarize(rankings, latencies_ns, build_ns)
 
 
 def run_engine(command: str, corpus: str, queries: str) -> dict:
@@ -252,32 +217,6 @@ def run_engine(command: str, corpus: str, queries: str) -> dict:
         raise SystemExit(f"engine JSON lacks {', '.join(missing)}: {lines[-1]}")
     return result
 
-
-def human_bytes(n) -> str:
-    if n is None:
-        return "–"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-
-
-def table(rows: list[dict]) -> str:
-    header = ["engine", "mode", "queries", "n", "p50 ms", "p90 ms", "p99 ms", "max ms",
-              "R@1", "R@10", "MRR", "build s", "index"]
-    body = []
-    for r in rows:
-        body.append([
-            r["engine"], r.get("mode", "–"), r["kind"], str(r["queries"]),
-            f"{r['p50_ms']:.3f}", f"{r['p90_ms']:.3f}", f"{r['p99_ms']:.3f}", f"{r['max_ms']:.3f}",
-            f"{r['recall_at_1']:.3f}", f"{r['recall_at_10']:.3f}", f"{r['mrr']:.3f}",
-            f"{r['build_seconds']:.2f}", human_bytes(r.get("index_bytes")),
-        ])
-    widths = [max(len(h), *(len(row[i]) for row in body)) for i, h in enumerate(header)]
-    left = {0, 1, 2}
-    def fmt(cells):
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-    return "\n".join([fmt(header), fmt(["-" * w for w in widths])] + [fmt(row) for row in body])
 
 
 def main() -> None:

@@ -164,12 +164,14 @@ struct QueryPlanner {
         if edits > 0 || prefix {
             // Candidates are kept as term numbers; bytes are copied only for those taken (a
             // short prefix can match thousands of terms).
-            var candidates: [(distance: Int, isPrefix: Bool, df: Int, source: Int, term: Int)] = []
+            var candidates: [Expansion] = []
             let matcher = FuzzyMatcher(word: word, maxEdits: edits, prefix: prefix)
             let cap = prefix ? 4096 : 512
             for (index, segment) in segments.enumerated() {
                 for match in matcher.matches(in: segment, limit: cap) {
-                    candidates.append((match.distance, match.isPrefix, segment.documentFrequency(match.term), index, match.term))
+                    candidates.append(Expansion(
+                        distance: match.distance, isPrefix: match.isPrefix, df: segment.documentFrequency(match.term), source: index,
+                        term: match.term))
                 }
             }
             let deltaSource = segments.count
@@ -179,11 +181,13 @@ struct QueryPlanner {
                     let list = DeltaTermList(bytes: base, starts: starts.baseAddress!, termCount: delta.sortedTerms.count)
                     for match in matcher.matches(in: list, limit: cap) {
                         let term = delta.sortedTerms[match.term]
-                        candidates.append((match.distance, match.isPrefix, delta.documentFrequency(term), deltaSource, Int(term)))
+                        candidates.append(Expansion(
+                            distance: match.distance, isPrefix: match.isPrefix, df: delta.documentFrequency(term), source: deltaSource,
+                            term: Int(term)))
                     }
                 }
             }
-            func bytes(of candidate: (distance: Int, isPrefix: Bool, df: Int, source: Int, term: Int)) -> [UInt8] {
+            func bytes(of candidate: Expansion) -> [UInt8] {
                 candidate.source == deltaSource
                     ? Array(delta.terms.bytes(of: UInt32(candidate.term))) : Array(segments[candidate.source].term(candidate.term))
             }
@@ -214,6 +218,16 @@ struct QueryPlanner {
             }
         }
         return byBytes.values.filter { $0.documentFrequency > 0 }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+    }
+
+    /// A typo or prefix expansion found by the fuzzy matcher: its term by number in a segment
+    /// (`source` its index) or in the delta (`source` the segment count).
+    private struct Expansion {
+        var distance: Int
+        var isPrefix: Bool
+        var df: Int
+        var source: Int
+        var term: Int
     }
 
     private func typoWeight(_ distance: Int) -> Float {

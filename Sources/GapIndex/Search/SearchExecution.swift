@@ -172,6 +172,7 @@ struct SearchExecution {
     {
         let scores = scratch.scores
         let filter = request.filter
+        // Most searches filter on merges only; then no set is consulted per document.
         let restricted = filter.restrictsAttributes
         let priorModel = PriorModel(request, parameters)
         // Survivors are touched documents, so the touched count bounds them: the lists are
@@ -188,8 +189,12 @@ struct SearchExecution {
             let score = scores[global]
             guard (score + rest) * maxPrior >= kth else { return }
             let facts = facts(ofGlobal: global, bases: bases)
-            guard !facts.isDead, filter.includeMerged || !facts.isMerged,
-                !restricted || accepts(facts, global: global, filter, bases: bases)
+            guard !facts.isDead,
+                restricted
+                    ? filter.accepts(
+                        status: facts.status, category: facts.category, merged: facts.isMerged,
+                        team: { team(ofGlobal: global, bases: bases) })
+                    : filter.includeMerged || !facts.isMerged
             else { return }
             let prior = priorModel.factor(facts)
             if (score + rest) * prior >= kth && count < capacity {
@@ -445,6 +450,7 @@ struct SearchExecution {
             a.score != b.score ? a.score < b.score : a.id > b.id  // "worse than"
         }
         let filter = request.filter
+        // Most searches filter on merges only; then no set is consulted per document.
         let restricted = filter.restrictsAttributes
         let priorModel = PriorModel(request, parameters)
         let maxPrior = maximumPriorFactor(request)
@@ -459,8 +465,12 @@ struct SearchExecution {
                 if bound < worst.score || (bound == worst.score && id(ofGlobal: global, bases: bases) > worst.id) { return }
             }
             let facts = facts(ofGlobal: global, bases: bases)
-            guard !facts.isDead, filter.includeMerged || !facts.isMerged,
-                !restricted || accepts(facts, global: global, filter, bases: bases)
+            guard !facts.isDead,
+                restricted
+                    ? filter.accepts(
+                        status: facts.status, category: facts.category, merged: facts.isMerged,
+                        team: { team(ofGlobal: global, bases: bases) })
+                    : filter.includeMerged || !facts.isMerged
             else { return }
             heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))
         }
@@ -490,15 +500,6 @@ struct SearchExecution {
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
         return segmentFacts[index][global - bases[index]]
-    }
-
-    /// Whether the document at a global slot passes the status, category and team parts of
-    /// `filter` (its team is looked up only when the filter names teams).
-    private func accepts(_ facts: SlotFacts, global: Int, _ filter: SearchFilter, bases: [Int]) -> Bool {
-        if !filter.statuses.isEmpty && !filter.statuses.contains(facts.status) { return false }
-        if !filter.categories.isEmpty && !filter.categories.contains(facts.category) { return false }
-        if !filter.teams.isEmpty && !filter.teams.contains(team(ofGlobal: global, bases: bases)) { return false }
-        return true
     }
 
     private func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {

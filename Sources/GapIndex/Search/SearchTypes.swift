@@ -52,9 +52,10 @@ public struct SearchFilter: Sendable, Hashable {
     var restrictsAttributes: Bool { !(statuses.isEmpty && categories.isEmpty && teams.isEmpty) }
 
     @inline(__always)
-    func accepts(status: UInt8, category: UInt32, team: UInt64, merged: Bool) -> Bool {
+    func accepts(status: UInt8, category: UInt32, merged: Bool, team: () -> UInt64) -> Bool {
+        // The team is asked for only when the filter names teams (a search looks it up apart).
         (includeMerged || !merged) && (statuses.isEmpty || statuses.contains(status))
-            && (categories.isEmpty || categories.contains(category)) && (teams.isEmpty || teams.contains(team))
+            && (categories.isEmpty || categories.contains(category)) && (teams.isEmpty || teams.contains(team()))
     }
 }
 
