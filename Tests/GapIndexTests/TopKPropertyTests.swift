@@ -241,13 +241,17 @@ struct TopKPropertyTests {
         #expect(queries > 0, sourceLocation: sourceLocation)
     }
 
-    @Test func allDocumentsInTheDelta() {
+    /// Both ways of walking the postings; `automatic` picks one of them per query.
+    static let strategies: [SearchStrategy] = [.termAtATime, .documentAtATime]
+
+    @Test(arguments: strategies) func allDocumentsInTheDelta(strategy: SearchStrategy) {
         var rng = SplitMix64(seed: 0x70B_C0DE)
         var problems: [String] = []
         var queries = 0
         for round in 0..<40 {
             let corpus = Self.randomCorpus(&rng)
             let index = deltaIndex(corpus, parameters: Self.parameters)
+            index.strategy = strategy
             let brute = BruteForce(corpus, parameters: Self.parameters)
             for query in 0..<8 {
                 let request = Self.randomRequest(&rng)
@@ -261,7 +265,7 @@ struct TopKPropertyTests {
 
     /// Half of the documents in a segment, half in the delta (no gap in both). Every norm uses
     /// the base segment's average lengths.
-    @Test func halfInASegmentHalfInTheDelta() throws {
+    @Test(arguments: strategies) func halfInASegmentHalfInTheDelta(strategy: SearchStrategy) throws {
         var rng = SplitMix64(seed: 0x5E6_DE17A)
         var problems: [String] = []
         var queries = 0
@@ -275,6 +279,7 @@ struct TopKPropertyTests {
             let brute = BruteForce(corpus, parameters: Self.parameters, averagesOf: inSegment)
             try withSegment(inSegment, sequence: 10) { segment, _ in
                 let index = LiveIndex(parameters: Self.parameters)
+                index.strategy = strategy
                 index.update(segments: [segment], documents: inDelta, through: 11)
                 for query in 0..<8 {
                     let request = Self.randomRequest(&rng)
@@ -288,7 +293,7 @@ struct TopKPropertyTests {
     }
 
     /// All documents in one segment, none in the delta.
-    @Test func allDocumentsInASegment() throws {
+    @Test(arguments: strategies) func allDocumentsInASegment(strategy: SearchStrategy) throws {
         var rng = SplitMix64(seed: 0xA11_5E6)
         var problems: [String] = []
         var queries = 0
@@ -297,12 +302,63 @@ struct TopKPropertyTests {
             let brute = BruteForce(corpus, parameters: Self.parameters)
             try withSegment(corpus, sequence: 10) { segment, _ in
                 let index = LiveIndex(parameters: Self.parameters)
+                index.strategy = strategy
                 index.update(segments: [segment], documents: [], through: 10)
                 for query in 0..<8 {
                     let request = Self.randomRequest(&rng)
                     let hits = index.search(request, segments: [segment])
                     problems += brute.check(hits, request, context: "round \(round) query \(query)")
                 queries += 1
+                }
+            }
+        }
+        Self.report(problems, queries: queries)
+    }
+
+    /// Long posting lists (thousands of documents over a dozen words), so that block-max
+    /// pruning skips blocks; a run of identical documents with a word of their own ("zebra"),
+    /// split between the segment and the delta, so that blocks whose bound only ties the k-th
+    /// best come up, and skipping them is right only when their documents lose the tie on
+    /// their ids; one- to three-word queries.
+    @Test(arguments: strategies) func longListsAndTies(strategy: SearchStrategy) throws {
+        var rng = SplitMix64(seed: 0xB10C_4A5)
+        let words = ["search", "searches", "export", "exports", "sync", "dashboard", "filter", "login", "report", "chart", "csv", "mobile"]
+        func text(_ count: ClosedRange<Int>) -> String {
+            // Skewed: the first words are far more common.
+            (0..<Int.random(in: count, using: &rng)).map { _ in
+                words[min(Int.random(in: 0..<words.count, using: &rng), Int.random(in: 0..<words.count, using: &rng))]
+            }.joined(separator: " ")
+        }
+        var problems: [String] = []
+        var queries = 0
+        for round in 0..<3 {
+            let corpus = (1...UInt64(3000)).map { id in
+                let identical = (1001...1400).contains(id)
+                return IndexDocument(
+                    id: id, title: identical ? "zebra \(words[round])" : text(1...4), description: identical ? "" : text(0...12),
+                    attributes: DocumentAttributes(
+                        status: 0, category: 0, team: 0, merged: Int.random(in: 0..<20, using: &rng) == 0, createdAt: 0))
+            }
+            let inSegment = corpus.filter { $0.id % 7 != 0 }
+            let brute = BruteForce(corpus, parameters: Self.parameters, averagesOf: inSegment)
+            try withSegment(inSegment, sequence: 10) { segment, _ in
+                let index = LiveIndex(parameters: Self.parameters)
+                index.strategy = strategy
+                index.update(segments: [segment], documents: corpus.filter { $0.id % 7 == 0 }, through: 11)
+                for query in 0..<30 {
+                    let title = query < 3 ? ["zebra"] : (0..<Int.random(in: 1...3, using: &rng)).map { _ in words.randomElement(using: &rng)! }
+                    let request = SearchRequest(
+                        title: title.joined(separator: " "), description: "", limit: Int.random(in: 1...10, using: &rng))
+                    let hits = index.search(request, segments: [segment])
+                    problems += brute.check(hits, request, context: "round \(round) query \(query)")
+                    // The check above accepts any of tied documents; ties go to the lower id.
+                    if query < 3 {
+                        let lowest = corpus.filter { (1001...1400).contains($0.id) && !$0.attributes.merged }.prefix(request.limit)
+                        if hits.map(\.id) != lowest.map(\.id) {
+                            problems.append("round \(round) query \(query): ties \(hits.map(\.id)) instead of \(lowest.map(\.id))")
+                        }
+                    }
+                    queries += 1
                 }
             }
         }

@@ -108,6 +108,46 @@ import Testing
     }
 }
 
+extension DuplicateSearchTests {
+    /// A segment in an older format (here: the version field set back) is not damage: the
+    /// store searches without it, `verify` does not complain, and upkeep replaces it.
+    @Test func anOlderSegmentFormatIsReplacedNotReported() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/store"
+            do {
+                let store = try GapStore(path: path)
+                try store.createGap(GapDraft(title: "Audit log streaming to Splunk"), by: "ana")
+                try store.createGap(GapDraft(title: "Batch changes for GitLab"), by: "ana")
+            }
+            func baseVersion() throws -> UInt32? {
+                let env = try LMDB.Environment(path: path)
+                let search = try env.openDatabase(named: "search")
+                return try env.read { txn in
+                    try txn.withValue(forKey: "base", in: search) { $0.load(fromByteOffset: 8, as: UInt32.self) }
+                }
+            }
+            let current = try #require(try baseVersion())
+            do {
+                let env = try LMDB.Environment(path: path)
+                let search = try env.openDatabase(named: "search")
+                try env.write { txn in
+                    var bytes = try #require(try txn.withValue(forKey: "base", in: search) { Array($0) })
+                    withUnsafeBytes(of: (current - 1).littleEndian) { bytes.replaceSubrange(8..<12, with: $0) }
+                    try txn.put(bytes, forKey: "base", in: search)
+                }
+            }
+            #expect(try baseVersion() == current - 1)
+            let store = try GapStore(path: path)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "splunk audit log")).first?.gap.id == GapID(1))
+            let report = try store.verify()
+            #expect(report.isConsistent, "\(report.problems)")
+            try store.maintainSearchIndex()
+            #expect(try baseVersion() == current)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "gitlab batch changes")).first?.gap.id == GapID(2))
+        }
+    }
+}
+
 /// Searches from many tasks while a writer keeps adding and editing gaps: every search sees a
 /// consistent index (the gap it looks for, once created, is found) and nothing crashes.
 @Suite struct ConcurrentSearchTests {

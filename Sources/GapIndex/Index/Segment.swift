@@ -20,12 +20,22 @@
 /// | term bounds | per term: max title tf, max description tf (`UInt8`), min title and description length (`UInt16`) |
 /// | content hash | `UInt64` per slot: a hash of the document's text and attributes (for `verify`) |
 /// | stem groups | `UInt32` group per term; group starts; term ids by group; stems (group order = sorted stems): starts and bytes |
+/// | block starts | `UInt32` per term + 1, into the block sections |
+/// | block last docs | `UInt32` per block: the last slot of each run of ``blockSize`` postings of a term |
+/// | block bounds | per block: max title tf, max description tf, min title and description length (`UInt16`) |
+///
+/// Blocks let a search skip a run of postings none of which can reach the results (block-max
+/// pruning; see `BlockMaxSearch`).
 public struct Segment: @unchecked Sendable {
     // @unchecked Sendable: a read-only view of bytes the owner keeps alive and unchanged.
 
     static let magic: UInt64 = 0x3130_4745_5350_4147  // "GAPSEG01"
-    static let formatVersion: UInt32 = 2
-    static let headerSize = 256
+    static let formatVersion: UInt32 = 3
+    static let headerSize = 320
+    /// Postings per block (the last block of a term may hold fewer).
+    static let blockSize = 64
+    /// log2 of ``blockSize``.
+    static let blockShift = 6
 
     let base: UnsafeRawPointer
     let byteCount: Int
@@ -35,6 +45,7 @@ public struct Segment: @unchecked Sendable {
     public let termCount: Int
     let postingCount: Int
     let stemGroupCount: Int
+    let blockCount: Int
     /// Fingerprint of the analyzer that built it; a mismatch means the segment must be rebuilt.
     public let analyzerFingerprint: UInt64
     /// The change sequence number of the store state the segment reflects.
@@ -64,6 +75,9 @@ public struct Segment: @unchecked Sendable {
     let stemStarts: UnsafePointer<UInt32>
     let stemBytes: UnsafePointer<UInt8>
     let contentHashes: UnsafePointer<UInt64>
+    let blockStarts: UnsafePointer<UInt32>
+    let blockLastDocs: UnsafePointer<UInt32>
+    let blockBounds: UnsafePointer<UInt16>
 
     /// Why bytes are not a usable segment.
     public enum FormatError: Error, Equatable, Sendable {
@@ -97,10 +111,10 @@ public struct Segment: @unchecked Sendable {
         // The exact length written: any truncation or extension is damage.
         guard u64(88) == UInt64(bytes.count) else { throw .sectionOutOfBounds("length \(u64(88)) recorded, \(bytes.count) found") }
         // Counts larger than the bytes themselves are damage (and would overflow below).
-        for offset in [16, 24, 32, 40, 64, 72] where u64(offset) > UInt64(bytes.count) * 65_536 {
+        for offset in [16, 24, 32, 40, 64, 72, 280] where u64(offset) > UInt64(bytes.count) * 65_536 {
             throw .sectionOutOfBounds("header field at \(offset)")
         }
-        for offset in [16, 24, 32, 40] where u64(offset) > UInt64(bytes.count) {
+        for offset in [16, 24, 32, 40, 280] where u64(offset) > UInt64(bytes.count) {
             throw .sectionOutOfBounds("count at \(offset)")
         }
         documentCount = Int(u64(16))
@@ -112,13 +126,15 @@ public struct Segment: @unchecked Sendable {
         totalTitleLength = Int(u64(64))
         totalDescriptionLength = Int(u64(72))
         nonce = u64(80)
+        blockCount = Int(u64(280))
         let n = documentCount
         let t = termCount
         let p = postingCount
         let g = stemGroupCount
-        // Section offsets start at byte 96, in the order of SegmentSection.
+        let b = blockCount
+        // Section offsets start at byte 96, in the order of the table above.
         let sizes: [Int] = [n * 8, n, n, n * 4, n * 8, n * 8, n * 2, n * 2, (t + 1) * 4, -1, (t + 1) * 4, p * 4, p * 2,
-                            t * 4 * 2, t * 4, (g + 1) * 4, -1, (g + 1) * 4, -1, n * 8]
+                            t * 4 * 2, t * 4, (g + 1) * 4, -1, (g + 1) * 4, -1, n * 8, (t + 1) * 4, b * 4, b * 4 * 2]
         var offsets: [Int] = []
         for (index, size) in sizes.enumerated() {
             let rawOffset = u64(96 + index * 8)
@@ -153,6 +169,9 @@ public struct Segment: @unchecked Sendable {
         stemStarts = pointer(17, UInt32.self)
         stemBytes = pointer(18, UInt8.self)
         contentHashes = pointer(19, UInt64.self)
+        blockStarts = pointer(20, UInt32.self)
+        blockLastDocs = pointer(21, UInt32.self)
+        blockBounds = pointer(22, UInt16.self)
         // Variable-size sections: their extents come from the start tables.
         guard UInt64(termStarts[t]) <= UInt64(bytes.count - offsets[9]) else { throw .sectionOutOfBounds("term bytes") }
         guard deepCheck else { return }
@@ -165,6 +184,19 @@ public struct Segment: @unchecked Sendable {
         for i in 0..<t
         where termStarts[i] > termStarts[i + 1] || postingStarts[i] > postingStarts[i + 1] || Int(stemGroupOfTerm[i]) >= g {
             throw .sectionOutOfBounds("term \(i)")
+        }
+        // Each term has exactly the blocks its postings fill, ending at its postings' slots.
+        guard blockStarts[0] == 0, blockStarts[t] == UInt32(b) else { throw .sectionOutOfBounds("blocks") }
+        for i in 0..<t {
+            let postings = documentFrequency(i)
+            let blocks = (postings + Self.blockSize - 1) >> Self.blockShift
+            guard Int(blockStarts[i + 1]) - Int(blockStarts[i]) == blocks else { throw .sectionOutOfBounds("blocks of term \(i)") }
+            for block in 0..<blocks {
+                let last = min(postings, (block + 1) << Self.blockShift) - 1
+                guard blockLastDocs[Int(blockStarts[i]) + block] == postingDocs[Int(postingStarts[i]) + last] else {
+                    throw .sectionOutOfBounds("block \(block) of term \(i)")
+                }
+            }
         }
         for i in 0..<Int(stemGroupStarts[g]) where Int(stemGroupTerms[i]) >= t {
             throw .sectionOutOfBounds("stem group entry \(i)")

@@ -72,10 +72,7 @@ enum SegmentWriter {
         for term in termOrder {
             var docs: [UInt32] = []
             var frequencies: [UInt8] = []
-            var maxTitle: UInt8 = 0
-            var maxDescription: UInt8 = 0
-            var minTitleLength = UInt16.max
-            var minDescriptionLength = UInt16.max
+            var termBounds = PostingBounds()
             let oldDocs = index.postingDocs[term]
             let oldFrequencies = index.postingFrequencies[term]
             for (i, slot) in oldDocs.enumerated() where index.live[Int(slot)] {
@@ -84,17 +81,11 @@ enum SegmentWriter {
                 let description = oldFrequencies[2 * i + 1]
                 frequencies.append(title)
                 frequencies.append(description)
-                maxTitle = max(maxTitle, title)
-                maxDescription = max(maxDescription, description)
-                if title > 0 { minTitleLength = min(minTitleLength, UInt16(min(index.titleLengths[Int(slot)], 65535))) }
-                if description > 0 {
-                    minDescriptionLength = min(minDescriptionLength, UInt16(min(index.descriptionLengths[Int(slot)], 65535)))
-                }
+                termBounds.add(
+                    title: title, description: description, titleLength: Int(index.titleLengths[Int(slot)]),
+                    descriptionLength: Int(index.descriptionLengths[Int(slot)]))
             }
-            bounds.append(UInt16(maxTitle))
-            bounds.append(UInt16(maxDescription))
-            bounds.append(minTitleLength)
-            bounds.append(minDescriptionLength)
+            bounds.append(contentsOf: termBounds.values)
             livePostings.append((docs, frequencies))
         }
         let p = livePostings.reduce(0) { $0 + $1.docs.count }
@@ -129,6 +120,37 @@ enum SegmentWriter {
         }
         section { w in for stem in stemOrder { w.append(contentsOf: index.stems.bytes(of: stem)) } }
         section { w in for slot in liveSlots { w.append(index.contentHashes[slot]) } }
+        // Blocks: for each run of `blockSize` postings of a term, its last slot and the same
+        // bounds as the term's, over the run only.
+        var blockCount = 0
+        section { w in
+            w.append(UInt32(0))
+            for postings in livePostings {
+                blockCount += (postings.docs.count + Segment.blockSize - 1) >> Segment.blockShift
+                w.append(UInt32(blockCount))
+            }
+        }
+        section { w in
+            for postings in livePostings {
+                for start in stride(from: 0, to: postings.docs.count, by: Segment.blockSize) {
+                    w.append(postings.docs[min(start + Segment.blockSize, postings.docs.count) - 1])
+                }
+            }
+        }
+        section { w in
+            for postings in livePostings {
+                for start in stride(from: 0, to: postings.docs.count, by: Segment.blockSize) {
+                    var bounds = PostingBounds()
+                    for i in start..<min(start + Segment.blockSize, postings.docs.count) {
+                        let slot = liveSlots[Int(postings.docs[i])]
+                        bounds.add(
+                            title: postings.frequencies[2 * i], description: postings.frequencies[2 * i + 1],
+                            titleLength: Int(index.titleLengths[slot]), descriptionLength: Int(index.descriptionLengths[slot]))
+                    }
+                    for value in bounds.values { w.append(value) }
+                }
+            }
+        }
         out.align(8)
         // Small values sit inside an LMDB leaf page at any alignment; from a few KiB they get
         // pages of their own (page-aligned), which the in-place reader needs.
@@ -148,8 +170,29 @@ enum SegmentWriter {
         out.set(UInt64.random(in: 1...UInt64.max), at: 80)
         out.set(UInt64(out.count), at: 88)
         for (i, offset) in offsets.enumerated() { out.set(UInt64(offset), at: 96 + i * 8) }
+        out.set(UInt64(blockCount), at: 280)
         return out.bytes
     }
+}
+
+/// The most a run of postings can weigh: the highest title and description frequency and
+/// the shortest title and description among the documents with the word in that field.
+/// (Taken field by field, so a bound, not necessarily one document's values.)
+struct PostingBounds {
+    var maxTitle: UInt8 = 0
+    var maxDescription: UInt8 = 0
+    var minTitleLength = UInt16.max
+    var minDescriptionLength = UInt16.max
+
+    mutating func add(title: UInt8, description: UInt8, titleLength: Int, descriptionLength: Int) {
+        maxTitle = max(maxTitle, title)
+        maxDescription = max(maxDescription, description)
+        if title > 0 { minTitleLength = min(minTitleLength, UInt16(min(titleLength, 65535))) }
+        if description > 0 { minDescriptionLength = min(minDescriptionLength, UInt16(min(descriptionLength, 65535))) }
+    }
+
+    /// As stored: four `UInt16`s.
+    var values: [UInt16] { [UInt16(maxTitle), UInt16(maxDescription), minTitleLength, minDescriptionLength] }
 }
 
 /// Little-endian appends into a growing byte array.

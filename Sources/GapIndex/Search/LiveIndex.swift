@@ -51,6 +51,13 @@ public final class LiveIndex: @unchecked Sendable {
         }
     }
 
+    /// How searches walk the postings (tests pin one to check both against brute force).
+    var strategy: SearchStrategy {
+        get { lock.withReadLock { strategyStorage } }
+        set { lock.withWriteLock { strategyStorage = newValue } }
+    }
+    private var strategyStorage = SearchStrategy.automatic
+
     /// The average field lengths every norm uses: the base segment's (the delta's when there
     /// is no segment), so that a document scores the same wherever it is stored.
     private var averagesStorage: (title: Float, description: Float) = (1, 1)
@@ -141,7 +148,7 @@ public final class LiveIndex: @unchecked Sendable {
             var execution = SearchExecution(
                 analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states.map { $0! },
                 delta: delta, deltaNorms: deltaNorms, deltaFacts: deltaFacts, averages: averagesStorage, scratch: scratch)
-            return execution.run(request)
+            return execution.run(request, strategy: strategyStorage)
         }
     }
 
@@ -168,21 +175,42 @@ struct SegmentState {
     var deadCount: Int { facts.deadCount }
     var averages: (title: Float, description: Float)
 
-    /// The segment's field lengths, kept to recompute norms when parameters change.
+    /// The most a posting of each block can score per unit of scale (see ``Segment``'s blocks).
+    var blockSaturations: [Float]
+
+    /// The segment's field lengths and block bounds, kept to recompute norms when parameters
+    /// change.
     private let titleLengths: [UInt16]
     private let descriptionLengths: [UInt16]
+    private let blockBounds: [UInt16]
 
     init(_ segment: Segment, _ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         titleLengths = Array(UnsafeBufferPointer(start: segment.titleLengths, count: segment.documentCount))
         descriptionLengths = Array(UnsafeBufferPointer(start: segment.descriptionLengths, count: segment.documentCount))
+        blockBounds = Array(UnsafeBufferPointer(start: segment.blockBounds, count: segment.blockCount * 4))
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
+        blockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
         facts = SlotFactsTable(segment)
     }
 
     mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
+        blockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
+    }
+
+    /// Each block's saturation at its highest frequencies and shortest lengths. The norms and
+    /// ``saturation(_:k1:)`` are monotonic in floating point too, so no posting of the block
+    /// computes a higher value.
+    private static func saturations(_ bounds: [UInt16], _ p: RankingParameters, averages: (title: Float, description: Float))
+        -> [Float]
+    {
+        (0..<bounds.count / 4).map { block in
+            let weighted = Float(bounds[4 * block]) * Norms.title(length: Float(bounds[4 * block + 2]), p, averages: averages)
+                + Float(bounds[4 * block + 1]) * Norms.description(length: Float(bounds[4 * block + 3]), p, averages: averages)
+            return saturation(weighted, k1: p.k1)
+        }
     }
 
     func markDead(_ slot: Int) { facts.markDead(slot) }
@@ -198,23 +226,26 @@ struct Norms {
     init() {}
 
     init(titleLengths: [UInt16], descriptionLengths: [UInt16], _ p: RankingParameters, averages: (title: Float, description: Float)) {
-        title = titleLengths.map { length in
-            p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(length) / averages.title)
-        }
-        description = descriptionLengths.map { length in
-            p.descriptionWeight
-                / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(length) / averages.description)
-        }
+        title = titleLengths.map { Self.title(length: Float($0), p, averages: averages) }
+        description = descriptionLengths.map { Self.description(length: Float($0), p, averages: averages) }
+    }
+
+    /// The title factor of a document whose title has `length` words.
+    @inline(__always)
+    static func title(length: Float, _ p: RankingParameters, averages: (title: Float, description: Float)) -> Float {
+        p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * length / averages.title)
+    }
+
+    /// The description factor of a document whose description has `length` words.
+    @inline(__always)
+    static func description(length: Float, _ p: RankingParameters, averages: (title: Float, description: Float)) -> Float {
+        p.descriptionWeight
+            / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * length / averages.description)
     }
 
     init(_ delta: MemoryIndex, _ p: RankingParameters, averages: (title: Float, description: Float)) {
-        title = delta.titleLengths.map { length in
-            p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(length) / averages.title)
-        }
-        description = delta.descriptionLengths.map { length in
-            p.descriptionWeight
-                / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(length) / averages.description)
-        }
+        title = delta.titleLengths.map { Self.title(length: Float($0), p, averages: averages) }
+        description = delta.descriptionLengths.map { Self.description(length: Float($0), p, averages: averages) }
     }
 }
 

@@ -110,7 +110,7 @@ struct SearchExecution {
         return result
     }
 
-    mutating func run(_ request: SearchRequest) -> [SearchHit] {
+    mutating func run(_ request: SearchRequest, strategy: SearchStrategy = .automatic) -> [SearchHit] {
         let bases = self.bases
         let totalSlots = bases.last! + delta.slotCount
         var liveDocuments = delta.liveCount
@@ -127,13 +127,47 @@ struct SearchExecution {
         guard !groups.isEmpty, request.limit > 0 else { return [] }
         scratch.prepare(slots: totalSlots)
         defer { scratch.reset() }
+        let maxPrior = maximumPriorFactor(request)
+        let top: [Candidate]
+        switch strategy {
+        case .documentAtATime: top = documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+        case .termAtATime: top = termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+        case .automatic:
+            top = groups.count <= BlockMaxSearch.groupLimit
+                ? documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+                : termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+        }
+        let reference = plan.selfScore
+        var hits = top.map { explain($0, groups: groups, request: request, bases: bases, reference: reference) }
+        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        return hits
+    }
 
+    /// The top k by ``BlockMaxSearch`` over the segments, after the delta term at a time (it
+    /// is small, and its best set a first threshold).
+    private mutating func documentAtATime(_ request: SearchRequest, groups: [QueryGroup], bases: [Int], maxPrior: Float)
+        -> [Candidate]
+    {
+        var heap = TopK<Candidate>(capacity: request.limit) { a, b in a.score != b.score ? a.score < b.score : a.id > b.id }
+        if delta.slotCount > 0 {
+            for group in groups { _ = accumulate(group, bases: bases, segments: false) }
+            for candidate in select(request, bases: bases, from: nil) { heap.insert(candidate) }
+        }
+        let search = BlockMaxSearch(execution: self, request: request, groups: groups, maxPrior: maxPrior)
+        for index in segments.indices { search.search(segment: index, base: bases[index], into: &heap) }
+        return heap.sortedDescending()
+    }
+
+    /// The top k term at a time: accumulators for every document, then candidates only.
+    private mutating func termAtATime(_ request: SearchRequest, groups: [QueryGroup], bases: [Int], maxPrior: Float)
+        -> [Candidate]
+    {
+        let totalSlots = bases.last! + delta.slotCount
         // What a document not yet seen could still reach, after each group.
         var remaining = [Float](repeating: 0, count: groups.count + 1)
         for index in stride(from: groups.count - 1, through: 0, by: -1) {
             remaining[index] = remaining[index + 1] + groups[index].maxScore
         }
-        let maxPrior = maximumPriorFactor(request)
         // Phase 1 accumulates every posting; once no unseen document can reach the k-th best
         // seen so far, phase 2 only updates the surviving candidates, and stops as soon as
         // the top k can no longer change (their exact scores come from `explain`).
@@ -157,11 +191,7 @@ struct SearchExecution {
             priors = survivorPriors
             finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
         }
-        let top = select(request, bases: bases, from: candidates)
-        let reference = plan.selfScore
-        var hits = top.map { explain($0, groups: groups, request: request, bases: bases, reference: reference) }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
-        return hits
+        return select(request, bases: bases, from: candidates)
     }
 
     /// The documents that pass the filter and can still reach the k-th best (`kth`) with
@@ -254,14 +284,14 @@ struct SearchExecution {
     /// Adds each document's best variant score for `group` to its accumulated score, for
     /// every document of the variants' postings. Returns the highest accumulated score
     /// among the documents touched.
-    private mutating func accumulate(_ group: QueryGroup, bases: [Int]) -> Float {
+    private mutating func accumulate(_ group: QueryGroup, bases: [Int], segments includeSegments: Bool = true) -> Float {
         let k1 = parameters.k1
         let best = scratch.best
         let groupTouched = scratch.groupTouched
         var groupCount = 0
         for variant in group.variants {
             let scale = variant.scale
-            for (index, segment) in segments.enumerated() {
+            for (index, segment) in segments.enumerated() where includeSegments {
                 let term = variant.segmentTerms[index]
                 guard term >= 0 else { continue }
                 let start = Int(segment.postingStarts[term])
@@ -277,7 +307,7 @@ struct SearchExecution {
                     let slot = Int(docs[j])
                     if slot < limit {  // always, in a well-formed segment
                         let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                        let score = scale * weighted / (k1 + weighted)
+                        let score = scale * saturation(weighted, k1: k1)
                         let global = base &+ slot
                         let previous = best[global]
                         // Zero marks "untouched": a slot is listed once, when its best first
@@ -300,7 +330,7 @@ struct SearchExecution {
                         for j in 0..<docs.count {
                             let slot = Int(docs[j])
                             let weighted = Float(frequencies[2 * j]) * deltaNorms.title[slot] + Float(frequencies[2 * j + 1]) * deltaNorms.description[slot]
-                            let score = scale * weighted / (k1 + weighted)
+                            let score = scale * saturation(weighted, k1: k1)
                             let global = base + slot
                             let previous = best[global]
                             if score > previous {
@@ -366,7 +396,7 @@ struct SearchExecution {
                         if slot < limit && marks[global] != 0 {
                             let weighted = Float(segment.postingFrequencies[2 &* j]) * titleNorms[slot]
                                 + Float(segment.postingFrequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                            let score = scale * weighted / (k1 + weighted)
+                            let score = scale * saturation(weighted, k1: k1)
                             if score > best[global] { best[global] = score }
                         }
                         j &+= 1
@@ -381,7 +411,7 @@ struct SearchExecution {
                     let s = Int(slot)
                     let weighted = Float(segment.postingFrequencies[2 &* j]) * titleNorms[s]
                         + Float(segment.postingFrequencies[2 &* j &+ 1]) * descriptionNorms[s]
-                    let score = scale * weighted / (k1 + weighted)
+                    let score = scale * saturation(weighted, k1: k1)
                     if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
             }
@@ -397,7 +427,7 @@ struct SearchExecution {
                     guard docs[j] == slot else { continue }
                     let s = Int(slot)
                     let weighted = Float(frequencies[2 * j]) * deltaNorms.title[s] + Float(frequencies[2 * j + 1]) * deltaNorms.description[s]
-                    let score = scale * weighted / (k1 + weighted)
+                    let score = scale * saturation(weighted, k1: k1)
                     if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
             }

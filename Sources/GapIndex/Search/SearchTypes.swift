@@ -108,3 +108,15 @@ public struct MatchContribution: Sendable, Hashable {
     public let source: Source
     public let contribution: Double
 }
+
+/// How a search walks the postings. Both give the same results (up to float rounding).
+enum SearchStrategy: Sendable {
+    /// Document at a time for queries of up to ``BlockMaxSearch/groupLimit`` words, term at a
+    /// time for longer drafts: whichever was faster on the synthetic benchmarks (see the
+    /// README's performance section).
+    case automatic
+    /// ``BlockMaxSearch``: MaxScore and block-max pruning, one segment at a time.
+    case documentAtATime
+    /// Accumulators over all documents for the most selective words, then candidates only.
+    case termAtATime
+}

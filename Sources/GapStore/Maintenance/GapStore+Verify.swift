@@ -64,7 +64,13 @@ extension GapStore {
         if let database = schema.search {
             for key in [SegmentKey.base, SegmentKey.tail] {
                 try txn.withValue(forKey: key, in: database) { bytes in
-                    do { _ = try Segment(bytes: bytes) } catch { problems.append("search index segment \(key) is damaged (\(error)); run `gapsearch reindex`") }
+                    do {
+                        _ = try Segment(bytes: bytes)
+                    } catch Segment.FormatError.unsupportedVersion {
+                        // Written by another version: not damage; ignored until the next rebuild.
+                    } catch {
+                        problems.append("search index segment \(key) is damaged (\(error)); run `gapsearch reindex`")
+                    }
                 }
             }
         }

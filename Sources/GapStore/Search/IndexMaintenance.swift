@@ -39,7 +39,8 @@ extension GapStore {
                     let segment = try searchIndex.openSegment(source)
                     return segment.analyzerFingerprint == searchIndex.analyzer.fingerprint ? segment : nil
                 } catch {
-                    return nil  // damaged: `verify` reports it, the next rebuild replaces it
+                    // Damaged (`verify` reports it) or an older format: the next rebuild replaces it.
+                    return nil
                 }
             } ?? nil
             guard let segment else {
