@@ -50,7 +50,6 @@ struct BlockMaxSearch {
     let bounds: [Float]
     let below: [Float]
     let maxPrior: Float
-
     init(execution: SearchExecution, request: SearchRequest, groups descending: [QueryGroup], maxPrior: Float) {
         self.execution = execution
         self.request = request
@@ -66,211 +65,313 @@ struct BlockMaxSearch {
     func search(segment index: Int, base: Int, into heap: inout TopK<SearchExecution.Candidate>) {
         let segment = execution.segments[index]
         let state = execution.states[index]
-        let groupCount = groups.count
         // Cursors grouped by group, groups in ascending-bound order.
-        var cursorList: [PostingCursor] = []
+        var cursors: [PostingCursor] = []
         var groupStarts: [Int] = []
         for (g, group) in groups.enumerated() {
-            groupStarts.append(cursorList.count)
+            groupStarts.append(cursors.count)
             for variant in group.variants {
                 let term = variant.segmentTerms[index]
                 guard term >= 0 else { continue }
                 let start = Int(segment.postingStarts[term])
                 let end = Int(segment.postingStarts[term + 1])
                 guard start < end else { continue }
-                cursorList.append(PostingCursor(
+                cursors.append(PostingCursor(
                     position: start, end: end, doc: segment.postingDocs[start], scale: variant.scale, termStart: start,
                     firstBlock: Int(segment.blockStarts[term]), group: g))
             }
         }
-        groupStarts.append(cursorList.count)
-        guard !cursorList.isEmpty else { return }
-
-        let docs = segment.postingDocs
-        let frequencies = segment.postingFrequencies
-        let limit = UInt32(segment.documentCount)
-        let ids = segment.ids
-        let facts = state.facts.facts
-        let k1 = execution.parameters.k1
-        let filter = request.filter
-        let restricted = filter.restrictsAttributes
-        let priorModel = PriorModel(request, execution.parameters)
-        let allBounds = below[groupCount]
-        let single = groupCount == 1
+        groupStarts.append(cursors.count)
+        guard !cursors.isEmpty else { return }
         state.norms.title.withUnsafeBufferPointer { titleNorms in
             state.norms.description.withUnsafeBufferPointer { descriptionNorms in
                 state.blockSaturations.withUnsafeBufferPointer { blockSaturations in
-                    cursorList.withUnsafeMutableBufferPointer { cursors in
-                        var threshold = heap.threshold?.score ?? -.infinity
-                        var worstID = heap.threshold?.id ?? 0
-                        // Documents below `next` are done.
-                        var next: UInt32 = 0
-                        // The enumerating cursors, and the other groups in probing order
-                        // (highest bound first) with the sums of their bounds from each on.
-                        var enumerating: [Int] = []
-                        var probing: [Int] = []
-                        var probingBounds: [Float] = []
-                        var isEnumerating = [Bool](repeating: true, count: groupCount)
-                        // Postings per group: what enumerating it costs.
-                        let postings = (0..<groupCount).map { g in
-                            (groupStarts[g]..<groupStarts[g + 1]).reduce(0) { $0 + cursors[$1].end - cursors[$1].position }
-                        }
-                        // Groups by postings per unit of bound, most first: the best to leave out of the enumeration.
-                        let leaveOutOrder = (0..<groupCount).sorted {
-                            Float(postings[$0]) * bounds[$1] > Float(postings[$1]) * bounds[$0]
-                        }
-                        /// Chooses which groups to enumerate: any set such that the others'
-                        /// bounds together cannot reach the threshold will do (a document
-                        /// with none of its groups cannot enter the results); the one chosen
-                        /// greedily leaves out the groups with the most postings per unit of
-                        /// bound. Returns false when no document can reach the threshold.
-                        func plan() -> Bool {
-                            var leftOut: Float = 0
-                            var changed = false
-                            for g in leaveOutOrder {
-                                let out = (leftOut + bounds[g]) * maxPrior < threshold
-                                if out { leftOut += bounds[g] }
-                                if isEnumerating[g] == out {
-                                    isEnumerating[g] = !out
-                                    changed = true
-                                    // A group joining the enumeration starts where it left off.
-                                    if !out { for c in groupStarts[g]..<groupStarts[g + 1] { advance(c, to: next) } }
-                                }
-                            }
-                            guard isEnumerating.contains(true) else { return false }
-                            guard changed || enumerating.isEmpty else { return true }
-                            enumerating.removeAll(keepingCapacity: true)
-                            probing.removeAll(keepingCapacity: true)
-                            for g in 0..<groupCount {
-                                if isEnumerating[g] {
-                                    enumerating.append(contentsOf: groupStarts[g]..<groupStarts[g + 1])
-                                } else {
-                                    probing.append(g)
-                                }
-                            }
-                            probing.reverse()
-                            probingBounds = [Float](repeating: 0, count: probing.count + 1)
-                            for i in stride(from: probing.count - 1, through: 0, by: -1) {
-                                probingBounds[i] = probingBounds[i + 1] + bounds[probing[i]]
-                            }
-                            return true
-                        }
-
-                        @inline(__always)
-                        func score(_ cursor: PostingCursor) -> Float {
-                            let j = cursor.position
-                            let slot = Int(cursor.doc)
-                            let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                            return cursor.scale * saturation(weighted, k1: k1)
-                        }
-
-                        /// Moves a cursor past the blocks that cannot matter: their bound plus
-                        /// every other group's cannot reach the threshold (or only ties it, with
-                        /// documents that lose the tie on their id).
-                        @inline(__always)
-                        func skipBlocks(_ c: Int) {
-                            let others = (allBounds - bounds[cursors[c].group]) * maxPrior
-                            while cursors[c].doc != UInt32.max {
-                                let offset = cursors[c].position &- cursors[c].termStart
-                                let block = cursors[c].firstBlock &+ (offset &>> Segment.blockShift)
-                                let bound = cursors[c].scale * blockSaturations[block] * maxPrior + others
-                                guard bound < threshold || (single && bound == threshold && ids[Int(cursors[c].doc)] > worstID) else { return }
-                                let next = cursors[c].termStart &+ ((offset &>> Segment.blockShift) &+ 1) &<< Segment.blockShift
-                                cursors[c].position = next
-                                cursors[c].doc = next < cursors[c].end ? docs[next] : UInt32.max
-                            }
-                        }
-
-                        @inline(__always)
-                        func step(_ c: Int) {
-                            let next = cursors[c].position &+ 1
-                            cursors[c].position = next
-                            if next < cursors[c].end {
-                                cursors[c].doc = docs[next]
-                                if (next &- cursors[c].termStart) & (Segment.blockSize &- 1) == 0 { skipBlocks(c) }
-                            } else {
-                                cursors[c].doc = UInt32.max
-                            }
-                        }
-
-                        /// Moves a cursor to its first posting at or after `target`.
-                        @inline(__always)
-                        func advance(_ c: Int, to target: UInt32) {
-                            guard cursors[c].doc < target else { return }
-                            let position = gallopForward(docs, from: cursors[c].position, to: cursors[c].end, toward: target)
-                            cursors[c].position = position
-                            cursors[c].doc = position < cursors[c].end ? docs[position] : UInt32.max
-                        }
-
-                        guard plan() else { return }
-                        for c in 0..<cursors.count { skipBlocks(c) }
-                        while true {
-                            // The next document an enumerated group has.
-                            var doc = UInt32.max
-                            for c in enumerating where cursors[c].doc < doc { doc = cursors[c].doc }
-                            guard doc < limit else { break }  // exhausted (or a malformed slot)
-                            next = doc &+ 1
-                            // The enumerated groups' exact contributions (their cursors are listed group by group).
-                            var total: Float = 0
-                            var group = -1
-                            var best: Float = 0
-                            for c in enumerating {
-                                if cursors[c].group != group {
-                                    total += best
-                                    best = 0
-                                    group = cursors[c].group
-                                }
-                                guard cursors[c].doc == doc else { continue }
-                                let value = score(cursors[c])
-                                if value > best { best = value }
-                                step(c)
-                            }
-                            total += best
-                            guard (total + probingBounds[0]) * maxPrior >= threshold else { continue }
-                            let fact = facts[Int(doc)]
-                            guard !fact.isDead,
-                                restricted
-                                    ? filter.accepts(
-                                        status: fact.status, category: fact.category, merged: fact.isMerged,
-                                        team: { segment.team[Int(doc)] })
-                                    : filter.includeMerged || !fact.isMerged
-                            else { continue }
-                            let prior = priorModel.factor(fact)
-                            // The other groups, highest bound first, while they can still matter.
-                            var i = 0
-                            while i < probing.count {
-                                guard (total + probingBounds[i]) * prior >= threshold else { break }
-                                let g = probing[i]
-                                var best: Float = 0
-                                for c in groupStarts[g]..<groupStarts[g + 1] {
-                                    advance(c, to: doc)
-                                    if cursors[c].doc == doc {
-                                        let value = score(cursors[c])
-                                        if value > best { best = value }
-                                    }
-                                }
-                                total += best
-                                i += 1
-                            }
-                            guard i == probing.count else { continue }
-                            let value = total * prior
-                            let id = ids[Int(doc)]
-                            guard value > threshold || (value == threshold && id < worstID) else { continue }
-                            heap.insert(SearchExecution.Candidate(global: base + Int(doc), id: id, score: value))
-                            if let worst = heap.threshold, worst.score != threshold || worst.id != worstID {
-                                let raised = worst.score > threshold
-                                threshold = worst.score
-                                worstID = worst.id
-                                if raised {
-                                    guard plan() else { break }
-                                    for c in enumerating { skipBlocks(c) }
-                                }
-                            }
-                        }
-                    }
+                    var walk = SegmentWalk(
+                        search: self, segment: segment, facts: state.facts.facts, base: base, cursors: cursors, groupStarts: groupStarts,
+                        titleNorms: titleNorms.baseAddress!, descriptionNorms: descriptionNorms.baseAddress!,
+                        blockSaturations: blockSaturations.baseAddress!)
+                    defer { walk.deallocate() }
+                    walk.run(into: &heap)
                 }
             }
         }
+    }
+}
+
+/// The walk over one segment's postings (see ``BlockMaxSearch``). Its state lives in stored
+/// properties and raw buffers, so the hot loops run on `inout self` with no runtime
+/// exclusivity or uniqueness checks.
+private struct SegmentWalk {
+    let bounds: [Float]
+    let maxPrior: Float
+    let groupCount: Int
+    /// Every group's bound together, and whether the query has a single group (then a
+    /// block bound is exactly comparable with a document's score; see `skipBlocks`).
+    let allBounds: Float
+    let single: Bool
+    let request: SearchRequest
+    let priorModel: PriorModel
+    let restricted: Bool
+    let k1: Float
+
+    let segment: Segment
+    let facts: UnsafeMutablePointer<SlotFacts>
+    let base: Int
+    let docs: UnsafePointer<UInt32>
+    let frequencies: UnsafePointer<UInt8>
+    let ids: UnsafePointer<UInt64>
+    let limit: UInt32
+    let titleNorms: UnsafePointer<Float>
+    let descriptionNorms: UnsafePointer<Float>
+    let blockSaturations: UnsafePointer<Float>
+
+    let cursorCount: Int
+    let cursors: UnsafeMutablePointer<PostingCursor>
+    let groupStarts: [Int]
+    /// Groups by postings per unit of bound, most first: the best to leave out of the
+    /// enumeration.
+    let leaveOutOrder: [Int]
+
+    /// The k-th best score so far (−∞ until there are k) and its id.
+    var threshold: Float = -.infinity
+    var worstID: UInt64 = 0
+    /// Documents below `next` are done.
+    var next: UInt32 = 0
+    /// Which groups are enumerated; the other groups in probing order (highest bound first)
+    /// with the sums of their bounds from each on.
+    var isEnumerating: [Bool]
+    var probing: [Int] = []
+    var probingBounds: [Float] = [0]
+    /// The enumerated cursors as a binary min-heap on their documents (a long prefix query
+    /// enumerates dozens of completions at once).
+    let queue: UnsafeMutablePointer<Int>
+    var queueCount = 0
+    /// Each group's best variant for the current document, and the groups it has.
+    let groupBest: UnsafeMutablePointer<Float>
+    let touchedGroups: UnsafeMutablePointer<Int>
+
+    init(
+        search: BlockMaxSearch, segment: Segment, facts: UnsafeMutablePointer<SlotFacts>, base: Int, cursors list: [PostingCursor],
+        groupStarts: [Int], titleNorms: UnsafePointer<Float>, descriptionNorms: UnsafePointer<Float>,
+        blockSaturations: UnsafePointer<Float>
+    ) {
+        bounds = search.bounds
+        maxPrior = search.maxPrior
+        groupCount = search.groups.count
+        allBounds = search.below[groupCount]
+        single = groupCount == 1
+        request = search.request
+        priorModel = PriorModel(search.request, search.execution.parameters)
+        restricted = search.request.filter.restrictsAttributes
+        k1 = search.execution.parameters.k1
+        self.segment = segment
+        self.facts = facts
+        self.base = base
+        docs = segment.postingDocs
+        frequencies = segment.postingFrequencies
+        ids = segment.ids
+        limit = UInt32(segment.documentCount)
+        self.titleNorms = titleNorms
+        self.descriptionNorms = descriptionNorms
+        self.blockSaturations = blockSaturations
+        cursorCount = list.count
+        cursors = .allocate(capacity: list.count)
+        cursors.initialize(from: list, count: list.count)
+        self.groupStarts = groupStarts
+        var postings = [Float](repeating: 0, count: groupCount)
+        for cursor in list { postings[cursor.group] += Float(cursor.end - cursor.position) }
+        let bounds = search.bounds
+        leaveOutOrder = (0..<groupCount).sorted { a, b in postings[a] * bounds[b] > postings[b] * bounds[a] }
+        isEnumerating = [Bool](repeating: false, count: groupCount)
+        queue = .allocate(capacity: list.count)
+        groupBest = .allocate(capacity: groupCount)
+        groupBest.initialize(repeating: 0, count: groupCount)
+        touchedGroups = .allocate(capacity: groupCount)
+    }
+
+    func deallocate() {
+        cursors.deallocate()
+        queue.deallocate()
+        groupBest.deallocate()
+        touchedGroups.deallocate()
+    }
+
+    mutating func run(into heap: inout TopK<SearchExecution.Candidate>) {
+        threshold = heap.threshold?.score ?? -.infinity
+        worstID = heap.threshold?.id ?? 0
+        guard plan() else { return }
+        for c in 0..<cursorCount { skipBlocks(c) }
+        rebuildQueue()
+        let filter = request.filter
+        while queueCount > 0 {
+            // The next document an enumerated group has.
+            let doc = cursors[queue[0]].doc
+            guard doc < limit else { break }  // exhausted (or a malformed slot)
+            next = doc &+ 1
+            // The enumerated groups' exact contributions.
+            var touchedCount = 0
+            while queueCount > 0 && cursors[queue[0]].doc == doc {
+                let c = queue[0]
+                let g = cursors[c].group
+                let value = score(c)
+                if groupBest[g] == 0 {
+                    touchedGroups[touchedCount] = g
+                    touchedCount &+= 1
+                }
+                if value > groupBest[g] { groupBest[g] = value }
+                step(c)
+                if cursors[c].doc == UInt32.max {
+                    queueCount &-= 1
+                    queue[0] = queue[queueCount]
+                }
+                if queueCount > 0 { siftDown(0) }
+            }
+            var total: Float = 0
+            for i in 0..<touchedCount {
+                total += groupBest[touchedGroups[i]]
+                groupBest[touchedGroups[i]] = 0
+            }
+            guard (total + probingBounds[0]) * maxPrior >= threshold else { continue }
+            let fact = facts[Int(doc)]
+            guard !fact.isDead,
+                restricted
+                    ? filter.accepts(
+                        status: fact.status, category: fact.category, merged: fact.isMerged, team: { segment.team[Int(doc)] })
+                    : filter.includeMerged || !fact.isMerged
+            else { continue }
+            let prior = priorModel.factor(fact)
+            // The other groups, highest bound first, while they can still matter.
+            var i = 0
+            while i < probing.count {
+                guard (total + probingBounds[i]) * prior >= threshold else { break }
+                let g = probing[i]
+                var best: Float = 0
+                for c in groupStarts[g]..<groupStarts[g + 1] {
+                    advance(c, to: doc)
+                    if cursors[c].doc == doc {
+                        let value = score(c)
+                        if value > best { best = value }
+                    }
+                }
+                total += best
+                i &+= 1
+            }
+            guard i == probing.count else { continue }
+            let value = total * prior
+            let id = ids[Int(doc)]
+            guard value > threshold || (value == threshold && id < worstID) else { continue }
+            heap.insert(SearchExecution.Candidate(global: base + Int(doc), id: id, score: value))
+            guard let worst = heap.threshold else { continue }
+            let raised = worst.score > threshold
+            threshold = worst.score
+            worstID = worst.id
+            if raised {
+                guard plan() else { break }
+                for g in 0..<groupCount where isEnumerating[g] {
+                    for c in groupStarts[g]..<groupStarts[g + 1] { skipBlocks(c) }
+                }
+                rebuildQueue()
+            }
+        }
+    }
+
+    /// Chooses which groups to enumerate: any set such that the others' bounds together
+    /// cannot reach the threshold will do (a document with none of its groups cannot enter
+    /// the results); the one chosen greedily leaves out the groups with the most postings per
+    /// unit of bound. Returns false when no document can reach the threshold.
+    private mutating func plan() -> Bool {
+        var leftOut: Float = 0
+        var changed = false
+        for g in leaveOutOrder {
+            let out = (leftOut + bounds[g]) * maxPrior < threshold
+            if out { leftOut += bounds[g] }
+            guard isEnumerating[g] == out else { continue }
+            isEnumerating[g] = !out
+            changed = true
+            // A group joining the enumeration starts where the walk is.
+            if !out { for c in groupStarts[g]..<groupStarts[g + 1] { advance(c, to: next) } }
+        }
+        guard isEnumerating.contains(true) else { return false }
+        guard changed else { return true }
+        probing = (0..<groupCount).filter { !isEnumerating[$0] }.reversed()
+        probingBounds = [Float](repeating: 0, count: probing.count + 1)
+        for i in stride(from: probing.count - 1, through: 0, by: -1) { probingBounds[i] = probingBounds[i + 1] + bounds[probing[i]] }
+        return true
+    }
+
+    private mutating func rebuildQueue() {
+        queueCount = 0
+        for g in 0..<groupCount where isEnumerating[g] {
+            for c in groupStarts[g]..<groupStarts[g + 1] where cursors[c].doc != UInt32.max {
+                queue[queueCount] = c
+                queueCount &+= 1
+            }
+        }
+        for i in stride(from: queueCount / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    }
+
+    @inline(__always)
+    private func siftDown(_ start: Int) {
+        var parent = start
+        let item = queue[parent]
+        let key = cursors[item].doc
+        while true {
+            var child = 2 &* parent &+ 1
+            guard child < queueCount else { break }
+            if child &+ 1 < queueCount && cursors[queue[child &+ 1]].doc < cursors[queue[child]].doc { child &+= 1 }
+            guard cursors[queue[child]].doc < key else { break }
+            queue[parent] = queue[child]
+            parent = child
+        }
+        queue[parent] = item
+    }
+
+    /// The cursor's posting's contribution.
+    @inline(__always)
+    private func score(_ c: Int) -> Float {
+        let j = cursors[c].position
+        let slot = Int(cursors[c].doc)
+        let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
+        return cursors[c].scale * saturation(weighted, k1: k1)
+    }
+
+    /// Moves a cursor past the blocks that cannot matter: their bound plus every other
+    /// group's cannot reach the threshold (or, for a single word, only ties it with documents
+    /// that lose the tie on their id: slots are in id order within a segment).
+    @inline(__always)
+    private func skipBlocks(_ c: Int) {
+        let others = (allBounds - bounds[cursors[c].group]) * maxPrior
+        while cursors[c].doc != UInt32.max {
+            let offset = cursors[c].position &- cursors[c].termStart
+            let block = cursors[c].firstBlock &+ (offset &>> Segment.blockShift)
+            let bound = cursors[c].scale * blockSaturations[block] * maxPrior + others
+            guard bound < threshold || (single && bound == threshold && ids[Int(cursors[c].doc)] > worstID) else { return }
+            let start = cursors[c].termStart &+ ((offset &>> Segment.blockShift) &+ 1) &<< Segment.blockShift
+            cursors[c].position = start
+            cursors[c].doc = start < cursors[c].end ? docs[start] : UInt32.max
+        }
+    }
+
+    /// Moves a cursor to its next posting (past skippable blocks when it enters a new one).
+    @inline(__always)
+    private func step(_ c: Int) {
+        let position = cursors[c].position &+ 1
+        cursors[c].position = position
+        if position < cursors[c].end {
+            cursors[c].doc = docs[position]
+            if (position &- cursors[c].termStart) & (Segment.blockSize &- 1) == 0 { skipBlocks(c) }
+        } else {
+            cursors[c].doc = UInt32.max
+        }
+    }
+
+    /// Moves a cursor to its first posting at or after `target`.
+    @inline(__always)
+    private func advance(_ c: Int, to target: UInt32) {
+        guard cursors[c].doc < target else { return }
+        let position = gallopForward(docs, from: cursors[c].position, to: cursors[c].end, toward: target)
+        cursors[c].position = position
+        cursors[c].doc = position < cursors[c].end ? docs[position] : UInt32.max
     }
 }
 
