@@ -16,6 +16,8 @@ final class SearchScratch: @unchecked Sendable {
     var groupTouchedCount = 0
     /// 1 for the slots of the current candidate set (phase 2), else 0.
     private(set) var marks = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    /// One bit per slot, all zero between uses (see `survivors`).
+    private(set) var bits = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
 
     deinit {
         scores.deallocate()
@@ -23,6 +25,7 @@ final class SearchScratch: @unchecked Sendable {
         touched.deallocate()
         groupTouched.deallocate()
         marks.deallocate()
+        bits.deallocate()
     }
 
     /// Makes room for `slots` slots, all scores zero.
@@ -42,16 +45,12 @@ final class SearchScratch: @unchecked Sendable {
             groupTouched = .allocate(capacity: capacity)
             marks = .allocate(capacity: capacity)
             marks.initialize(repeating: 0, count: capacity)
+            bits.deallocate()
+            bits = .allocate(capacity: capacity / 64 + 1)
+            bits.initialize(repeating: 0, count: capacity / 64 + 1)
         }
         touchedCount = 0
         groupTouchedCount = 0
-    }
-
-    /// Sorts the touched slots ascending (visiting them in slot order reads the per-slot
-    /// arrays forward, which the caches and prefetchers reward).
-    func sortTouched() {
-        var slots = UnsafeMutableBufferPointer(start: touched, count: touchedCount)
-        slots.sort()
     }
 
     /// Zeroes the scores of touched slots for the next search.
@@ -173,6 +172,7 @@ struct SearchExecution {
         // the top k can no longer change (their exact scores come from `explain`).
         var candidates: [UInt32]?
         var priors: [Float] = []
+        var previousTop: [Candidate]?
         var finished = false
         for (index, group) in groups.enumerated() where !finished {
             let rest = remaining[index + 1]
@@ -183,7 +183,10 @@ struct SearchExecution {
             }
             let maxSeen = accumulate(group, bases: bases)
             guard rest * maxPrior < maxSeen * maxPrior, index + 1 < groups.count else { continue }
-            let top = select(request, bases: bases, from: nil)
+            // After a first selection over every touched document, the next ones need only the
+            // previous top k and the documents this group changed: no other score moved.
+            let top = select(request, bases: bases, from: nil, since: previousTop)
+            previousTop = top
             guard top.count == request.limit, let kth = top.last?.score, rest * maxPrior < kth else { continue }
             let (survivors, survivorPriors) = survivors(
                 request, bases: bases, totalSlots: totalSlots, rest: rest, kth: kth, maxPrior: maxPrior)
@@ -233,16 +236,25 @@ struct SearchExecution {
                 count &+= 1
             }
         }
-        if scratch.touchedCount * 8 > totalSlots {
-            // Dense: a sequential pass over the scores beats sorting the touched list. The
-            // pass only compares each score with the least that can still reach `kth` (a hair
-            // lower, against rounding; `consider` decides exactly).
-            let least = kth / maxPrior - rest
-            let cut = max(least - abs(least) * 1e-4, Float.leastNonzeroMagnitude)
-            for global in 0..<totalSlots where scores[global] >= cut { consider(global) }
-        } else {
-            scratch.sortTouched()
-            for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
+        // The touched documents whose score reaches the least that can still reach `kth` (a
+        // hair lower, against rounding; `consider` decides exactly) are marked in a bitmap,
+        // which then lists them in slot order: cheaper than sorting the touched list or
+        // passing over every slot.
+        let least = kth / maxPrior - rest
+        let cut = max(least - abs(least) * 1e-4, Float.leastNonzeroMagnitude)
+        let bits = scratch.bits
+        let touched = scratch.touched
+        for i in 0..<scratch.touchedCount {
+            let global = Int(touched[i])
+            if scores[global] >= cut { bits[global &>> 6] |= 1 &<< UInt64(global & 63) }
+        }
+        for word in 0..<(totalSlots &+ 63) &>> 6 where bits[word] != 0 {
+            var value = bits[word]
+            bits[word] = 0
+            while value != 0 {
+                consider(word &<< 6 &+ value.trailingZeroBitCount)
+                value &= value &- 1
+            }
         }
         return (Array(UnsafeBufferPointer(start: survivors, count: count)), Array(UnsafeBufferPointer(start: priors, count: count)))
     }
@@ -362,6 +374,7 @@ struct SearchExecution {
             best[g] = 0
         }
         scratch.touchedCount = touchedCount
+        scratch.groupTouchedCount = groupCount
         return maxSeen
     }
 
@@ -474,8 +487,11 @@ struct SearchExecution {
     }
 
     /// The `limit` best live documents that pass the filter, ties broken by lower id, among
-    /// `candidates` (every touched document when `nil`).
-    private func select(_ request: SearchRequest, bases: [Int], from candidates: [UInt32]?) -> [Candidate] {
+    /// `candidates`; when `nil`, among every touched document or, given the `previous` top k,
+    /// among those and the documents the last group accumulated changed.
+    private func select(_ request: SearchRequest, bases: [Int], from candidates: [UInt32]?, since previous: [Candidate]? = nil)
+        -> [Candidate]
+    {
         var heap = TopK<Candidate>(capacity: request.limit) { a, b in
             a.score != b.score ? a.score < b.score : a.id > b.id  // "worse than"
         }
@@ -506,6 +522,16 @@ struct SearchExecution {
         }
         if let candidates {
             for global in candidates { consider(Int(global)) }
+        } else if let previous {
+            let marks = scratch.marks
+            for candidate in previous {
+                marks[candidate.global] = 1
+                consider(candidate.global)
+            }
+            for i in 0..<scratch.groupTouchedCount where marks[Int(scratch.groupTouched[i])] == 0 {
+                consider(Int(scratch.groupTouched[i]))
+            }
+            for candidate in previous { marks[candidate.global] = 0 }
         } else {
             for i in 0..<scratch.touchedCount { consider(Int(scratch.touched[i])) }
         }
