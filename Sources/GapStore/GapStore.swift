@@ -38,10 +38,14 @@ public final class GapStore: Sendable {
         /// When the persisted search index is brought up to date after writes (see
         /// ``GapStore/maintainSearchIndex()``).
         public var indexUpkeep = IndexUpkeep.afterWrites
-        /// Rebuild the index's tail segment after this many changes.
+        /// Rebuild the index's newest segment after this many changes (see
+        /// ``GapStore/maintainSearchIndex()``).
         public var tailRebuildChanges: UInt64 = 256
-        /// Rebuild the base segment once the tail holds more than this many gaps (and more
-        /// than an eighth of all gaps).
+        /// The recent segment (the gaps changed since the tail) holds at most this many gaps;
+        /// past that, the tail is rebuilt to take them in.
+        public var recentSegmentLimit = 2048
+        /// Rebuild the base segment once more than this many gaps (and more than an eighth of
+        /// all gaps) changed since it was built.
         public var baseRebuildMinimum = 2000
 
         public init() {}

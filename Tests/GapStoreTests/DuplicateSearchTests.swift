@@ -109,6 +109,62 @@ import Testing
 }
 
 extension DuplicateSearchTests {
+    /// Upkeep keeps most rebuilds small: the gaps changed since the tail go into a recent
+    /// segment of at most `recentSegmentLimit` gaps, and only past that is the tail rebuilt
+    /// to take them in. Every gap stays findable, `verify` agrees, before and after reopening.
+    @Test func recentChangesGoToASmallSegmentUntilTheTailTakesThemIn() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/store"
+            var options = options(tail: 8, base: 10_000)
+            options.recentSegmentLimit = 16
+            var titles: [GapID: String] = [:]
+            var largestRecent = 0
+            var largestTail = 0
+            var recentSeen = 0
+            // The store and a raw view of its LMDB environment take turns: an environment is
+            // opened at most once per process at a time.
+            for round in 0..<15 {
+                do {
+                    let store = try GapStore(path: path, options: options)
+                    for n in (8 * round)..<(8 * round + 8) {
+                        let title = "Request \(n) about widget\(n) and gadget\(n % 9)"
+                        titles[try store.createGap(GapDraft(title: title), by: "ana").gap.id] = title
+                    }
+                }
+                let env = try LMDB.Environment(path: path)
+                let search = try env.openDatabase(named: "search")
+                let sizes: [String: Int] = try env.read { txn in
+                    var sizes: [String: Int] = [:]
+                    for key in ["tail", "recent"] {
+                        try txn.withValue(forKey: key, in: search) { bytes in
+                            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+                            defer { copy.deallocate() }
+                            copy.copyMemory(from: bytes)
+                            sizes[key] = try Segment(bytes: UnsafeRawBufferPointer(copy)).documentCount
+                        }
+                    }
+                    return sizes
+                }
+                if let recent = sizes["recent"] {
+                    recentSeen += 1
+                    largestRecent = max(largestRecent, recent)
+                    #expect(sizes["tail"] != nil, "a recent segment without a tail")
+                }
+                largestTail = max(largestTail, sizes["tail"] ?? 0)
+            }
+            let report = try GapStore(path: path, options: options).verify()
+            #expect(report.isConsistent, "\(report.problems)")
+            #expect(recentSeen > 0)
+            #expect(largestRecent <= 16)
+            #expect(largestTail > 16, "the tail took the recent gaps in")
+            let reopened = try GapStore(path: path, options: options)
+            for (id, title) in titles {
+                #expect(try reopened.findDuplicates(DuplicateQuery(title: title, limit: 3)).first?.gap.id == id, "\(title)")
+            }
+            #expect(try reopened.verify().isConsistent)
+        }
+    }
+
     /// A segment in an older format (here: the version field set back) is not damage: the
     /// store searches without it, `verify` does not complain, and upkeep replaces it.
     @Test func anOlderSegmentFormatIsReplacedNotReported() throws {

@@ -62,7 +62,7 @@ extension GapStore {
     /// ones, plus the changes since) holds the current version of every gap and nothing else.
     private func verifySearchIndex(_ gaps: [GapID: GapRecord], _ txn: borrowing Transaction, _ problems: inout [String]) throws {
         if let database = schema.search {
-            for key in [SegmentKey.base, SegmentKey.tail] {
+            for key in SegmentKey.all {
                 try txn.withValue(forKey: key, in: database) { bytes in
                     do {
                         _ = try Segment(bytes: bytes)

@@ -7,6 +7,10 @@ enum SegmentKey {
     static let base = "base"
     /// The gaps changed between the base's sequence and the tail's.
     static let tail = "tail"
+    /// The gaps changed between the tail's sequence and the recent segment's.
+    static let recent = "recent"
+    /// In search order: a gap in a later segment supersedes the same gap in earlier ones.
+    static let all = [base, tail, recent]
 }
 
 extension GapStore {
@@ -19,14 +23,15 @@ extension GapStore {
                 merged: gap.mergedInto != nil, createdAt: gap.createdAt))
     }
 
-    /// The persisted segments in use: the base, then the tail. A segment written by another
-    /// analyzer version is ignored (the delta covers its gaps until the next rebuild). The
-    /// segments are valid for the transaction, and as long as `storage` lives.
+    /// The persisted segments in use: the base, the tail, the recent segment. A segment
+    /// written by another analyzer version or in another format is ignored (the delta covers
+    /// its gaps until the next rebuild); so are the segments after a missing one. The segments
+    /// are valid for the transaction, and as long as `storage` lives.
     func loadSegments(_ txn: borrowing Transaction) throws -> (segments: [Segment], storage: [AlignedCopy]) {
         guard let database = schema.search else { return ([], []) }
         var segments: [Segment] = []
         var storage: [AlignedCopy] = []
-        for key in [SegmentKey.base, SegmentKey.tail] {
+        for key in SegmentKey.all {
             let segment: Segment? = try txn.withValue(forKey: key, in: database) { bytes in
                 var source = bytes
                 if let base = bytes.baseAddress, Int(bitPattern: base) % 8 != 0 {
@@ -43,10 +48,8 @@ extension GapStore {
                     return nil
                 }
             } ?? nil
-            guard let segment else {
-                if key == SegmentKey.base { return ([], storage) }  // a tail without its base means nothing
-                continue
-            }
+            // A segment holds the changes since the one before it: without that one it means nothing.
+            guard let segment else { break }
             segments.append(segment)
         }
         return (segments, storage)
@@ -83,17 +86,23 @@ extension GapStore {
         searchIndex.update(segments: segments, documents: documents, through: last)
     }
 
-    /// Rebuilds persisted segments when enough has changed since they were written: the tail
-    /// after ``Options/tailRebuildChanges`` changes, the base once the tail holds more than an
-    /// eighth of all gaps (and at least ``Options/baseRebuildMinimum``). Segments are built
-    /// from a read snapshot, so other writers are not held up meanwhile; the write that stores
-    /// them is skipped if another process stored newer ones first.
+    /// Rebuilds persisted segments when enough has changed since they were written. After
+    /// ``Options/tailRebuildChanges`` changes the newest segment is rebuilt: the *recent* one,
+    /// from the gaps changed since the tail; the tail, from the gaps changed since the base,
+    /// once the recent one would hold more than ``Options/recentSegmentLimit`` gaps (so most
+    /// rebuilds stay small however far the tail has grown); the base, from every gap, once
+    /// more than an eighth of all gaps (and at least ``Options/baseRebuildMinimum``) changed
+    /// since it. Segments are built from a read snapshot, so other writers are not held up
+    /// meanwhile; the write that stores them is skipped if another process stored newer ones
+    /// first.
     ///
     /// Runs after writes as ``Options/indexUpkeep`` says: within the write (the default), on
     /// the store's upkeep thread, or only when called.
     public func maintainSearchIndex() throws(GapStoreError) {
         guard schema.search != nil, !env.isReadOnly else { return }
-        let plan: (key: String, bytes: [UInt8], sequence: UInt64)? = try read("planning a search index rebuild") { txn in
+        // What to store, and the segments it builds on (their nonces), which must still be
+        // the ones in use when it is stored.
+        let plan: (key: String, bytes: [UInt8], sequence: UInt64, below: [UInt64])? = try read("planning a search index rebuild") { txn in
             let (segments, storage) = try loadSegments(txn)
             defer { withExtendedLifetime(storage) {} }
             let last = try schema.readCounter(MetaKey.nextChange, txn)
@@ -101,15 +110,21 @@ extension GapStore {
             guard let base = segments.first else {
                 // No usable base: build it when there is anything to index.
                 guard gapCount > 0 else { return nil }
-                return (SegmentKey.base, try buildSegment(of: nil, through: last, txn), last)
+                return (SegmentKey.base, try buildSegment(of: nil, through: last, txn), last, [])
             }
             let newest = segments.last!.sequence
             guard last >= newest + options.tailRebuildChanges else { return nil }
             let changed = try gapsChanged(after: base.sequence, txn)
             if changed.count > max(options.baseRebuildMinimum, gapCount / 8) {
-                return (SegmentKey.base, try buildSegment(of: nil, through: last, txn), last)
+                return (SegmentKey.base, try buildSegment(of: nil, through: last, txn), last, [])
             }
-            return (SegmentKey.tail, try buildSegment(of: changed, through: last, txn), last)
+            if segments.count >= 2 {
+                let recent = try gapsChanged(after: segments[1].sequence, txn)
+                if recent.count <= options.recentSegmentLimit {
+                    return (SegmentKey.recent, try buildSegment(of: recent, through: last, txn), last, [base.nonce, segments[1].nonce])
+                }
+            }
+            return (SegmentKey.tail, try buildSegment(of: changed, through: last, txn), last, [base.nonce])
         }
         guard let plan, let database = schema.search else { return }
         do {
@@ -117,13 +132,18 @@ extension GapStore {
                 // Another process may have stored newer segments meanwhile.
                 let (current, storage) = try loadSegments(txn)
                 defer { withExtendedLifetime(storage) {} }
-                if plan.key == SegmentKey.tail {
-                    guard current.count >= 1, (current.last?.sequence ?? 0) < plan.sequence else { return }
-                } else if let base = current.first, base.sequence >= plan.sequence {
-                    return
+                if plan.key == SegmentKey.base {
+                    if let base = current.first, base.sequence >= plan.sequence { return }
+                } else {
+                    guard current.prefix(plan.below.count).map(\.nonce) == plan.below,
+                        (current.last?.sequence ?? 0) < plan.sequence
+                    else { return }
                 }
                 try txn.put(plan.bytes, forKey: plan.key, in: database)
-                if plan.key == SegmentKey.base { try txn.delete(SegmentKey.tail, in: database) }
+                // The segments above the one stored held changes it now includes.
+                for key in SegmentKey.all.drop(while: { $0 != plan.key }).dropFirst() {
+                    try txn.delete(key, in: database)
+                }
             }
         } catch let error as LMDBError {
             throw GapStoreError(storage: error, while: "storing the search index")
@@ -141,6 +161,7 @@ extension GapStore {
                 let bytes = try buildSegment(of: nil, through: last, txn)
                 try txn.put(bytes, forKey: SegmentKey.base, in: database)
                 try txn.delete(SegmentKey.tail, in: database)
+                try txn.delete(SegmentKey.recent, in: database)
             }
         } catch let error as GapStoreError {
             throw error
