@@ -83,139 +83,227 @@ public struct Analyzer: Sendable {
         _ text: String, _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Role) -> Void
     ) -> Int {
         var scratch = Scratch()
+        return analyze(text, &scratch, emit)
+    }
+
+    /// ``analyze(_:_:)`` with buffers reused across calls.
+    func analyze(
+        _ text: String, _ scratch: inout Scratch,
+        _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Role) -> Void
+    ) -> Int {
         var copy = text
         return copy.withUTF8 { utf8 in analyze(utf8, &scratch, emit) }
     }
 
-    /// Reusable buffers for one analysis.
+    /// Reusable buffers for analyses (creating one allocates nothing).
     struct Scratch {
-        var word: [UInt8] = []
-        var part: [UInt8] = []
+        /// The folded bytes of one non-ASCII scalar.
+        var folded: [UInt8] = []
         var recentWords = RecentWords()
-
-        init() {
-            word.reserveCapacity(64)
-            part.reserveCapacity(64)
-        }
     }
 
     /// Character classes of a word's bytes as they are collected, for finding part
     /// boundaries (camelCase, letter/digit changes, connectors).
-    private enum CharClass: UInt8 {
+    fileprivate enum CharClass: UInt8 {
         case lower, upper, digit, other, connector
+        /// Before the first byte of a word.
+        case none
     }
+
+    /// How many bytes of a word are kept: words longer than ``maxTermBytes`` are dropped, so
+    /// bytes past this are only counted. The margin covers a trailing connector.
+    fileprivate static let wordCapacity = maxTermBytes + 16
 
     func analyze(
         _ utf8: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch,
         _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Role) -> Void
     ) -> Int {
+        scratch.recentWords.removeAll()
+        // The word's bytes and classes live in stack buffers: no array bookkeeping per byte.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.wordCapacity) { bytes in
+            withUnsafeTemporaryAllocation(of: CharClass.self, capacity: Self.wordCapacity) { classes in
+                var word = Word(bytes: bytes.baseAddress!, classes: classes.baseAddress!)
+                return tokenize(utf8, &word, &scratch, emit)
+            }
+        }
+    }
+
+    private func tokenize(
+        _ utf8: UnsafeBufferPointer<UInt8>, _ word: inout Word, _ scratch: inout Scratch,
+        _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Role) -> Void
+    ) -> Int {
         var position = 0
         var index = 0
         let count = utf8.count
-        // The folded word being collected, and the class of each of its bytes' characters.
-        var classes: [CharClass] = []
-        classes.reserveCapacity(64)
-        scratch.recentWords.removeAll()
-
-        func flush() {
-            defer {
-                scratch.word.removeAll(keepingCapacity: true)
-                classes.removeAll(keepingCapacity: true)
-            }
-            // Trim trailing connectors ("foo." at the end of a sentence).
-            while let last = classes.last, last == .connector {
-                classes.removeLast()
-                scratch.word.removeLast()
-            }
-            guard !scratch.word.isEmpty, scratch.word.count <= Self.maxTermBytes else { return }
-            let isIdentifier = classes.contains(.connector)
-            let hasParts = isIdentifier || hasCaseOrDigitBoundary(classes)
-            if !hasParts && (scratch.word.count < 2 || stopWords.contains(scratch.word)) {
-                position += 1
-                return
-            }
-            if scratch.word.count >= 2 {
-                scratch.word.withUnsafeBufferPointer { emit($0, position, .word) }
-            }
-            if hasParts { emitParts(classes, &scratch, position, emit) }
-            synonyms.inject(after: scratch.word, recent: &scratch.recentWords, position: position, emit)
-            position += 1
-        }
-
         while index < count {
             let byte = utf8[index]
             if byte < 0x80 {
+                index += 1  // from here on, `index` is the byte after `byte`
                 switch byte {
                 case UInt8(ascii: "a")...UInt8(ascii: "z"):
-                    scratch.word.append(byte)
-                    classes.append(.lower)
+                    word.append(byte, .lower)
+                    word.appendLowercaseRun(utf8, &index)
+                    continue
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                    scratch.word.append(byte | 0x20)
-                    classes.append(.upper)
+                    word.append(byte | 0x20, .upper)
+                    continue
                 case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    scratch.word.append(byte)
-                    classes.append(.digit)
+                    word.append(byte, .digit)
+                    continue
                 case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"):
                     // A connector only between two word characters.
-                    if !scratch.word.isEmpty, index + 1 < count, isWordStart(utf8, index + 1),
-                        classes.last != .connector
-                    {
-                        scratch.word.append(byte)
-                        classes.append(.connector)
-                    } else {
-                        flush()
+                    if word.count > 0, index < count, isWordStart(utf8, index), word.last != .connector {
+                        word.append(byte, .connector)
+                        continue
                     }
                 case UInt8(ascii: "'"):
                     // Contractions and possessives: drop the apostrophe, and a final 's.
-                    if !scratch.word.isEmpty, index + 1 < count, isWordStart(utf8, index + 1) {
-                        let next = utf8[index + 1] | 0x20
-                        let afterNext = index + 2 < count ? utf8[index + 2] : 0x20
-                        if next == UInt8(ascii: "s") && !isWordStart(utf8, index + 2) && afterNext != UInt8(ascii: "'") {
+                    if word.count > 0, index < count, isWordStart(utf8, index) {
+                        let next = utf8[index] | 0x20
+                        let afterNext = index + 1 < count ? utf8[index + 1] : 0x20
+                        if next == UInt8(ascii: "s") && !isWordStart(utf8, index + 1) && afterNext != UInt8(ascii: "'") {
                             index += 1  // skip the "s" too
                         }
-                    } else {
-                        flush()
+                        continue
                     }
                 default:
-                    flush()
+                    break
                 }
-                index += 1
-                continue
-            }
-            // Non-ASCII: decode one scalar, skipping invalid sequences.
-            let (scalar, length) = decodeScalar(utf8, at: index)
-            index += length
-            guard let scalar else {
-                flush()
-                continue
-            }
-            if scalar.value == 0x2019 {  // ’ as an apostrophe
-                continue
-            }
-            if Folding.isWordScalar(scalar) {
-                let before = scratch.word.count
-                Folding.appendFolded(scalar, to: &scratch.word)
-                // One class for every byte of a non-ASCII letter: a part boundary never falls
-                // inside a scalar (or inside a folding such as Æ → ae).
-                for _ in before..<scratch.word.count { classes.append(.other) }
             } else {
-                flush()
+                // Non-ASCII: decode one scalar, skipping invalid sequences.
+                let (scalar, length) = decodeScalar(utf8, at: index)
+                index += length
+                if let scalar {
+                    if scalar.value == 0x2019 { continue }  // ’ as an apostrophe
+                    if Folding.isWordScalar(scalar) {
+                        scratch.folded.removeAll(keepingCapacity: true)
+                        Folding.appendFolded(scalar, to: &scratch.folded)
+                        // One class for every byte of a non-ASCII letter: a part boundary never
+                        // falls inside a scalar (or inside a folding such as Æ → ae).
+                        for folded in scratch.folded { word.append(folded, .other) }
+                        continue
+                    }
+                }
             }
+            // Anything else ends the word.
+            flush(&word, &position, &scratch, emit)
         }
-        flush()
+        flush(&word, &position, &scratch, emit)
         return position
     }
 
-    /// Whether a word has a camelCase or letter/digit boundary inside.
-    private func hasCaseOrDigitBoundary(_ classes: [CharClass]) -> Bool {
-        guard classes.count > 1 else { return false }
-        for i in 1..<classes.count where isBoundary(classes, i) { return true }
-        return false
+    /// Emits the collected word (whole, its parts, synonyms) and starts a new one.
+    private func flush(
+        _ word: inout Word, _ position: inout Int, _ scratch: inout Scratch,
+        _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Role) -> Void
+    ) {
+        defer { word.reset() }
+        guard word.count > 0 else { return }
+        // Trim a trailing connector ("foo." at the end of a sentence); there is never more
+        // than one in a row.
+        var length = word.count
+        var connectors = word.connectors
+        if word.last == .connector {
+            length -= 1
+            connectors -= 1
+        }
+        // Too long words never had all their bytes kept (and are dropped).
+        guard length > 0, length <= Self.maxTermBytes else { return }
+        let term = UnsafeBufferPointer(start: word.bytes, count: length)
+        let hasParts = connectors > 0 || word.hasBoundary
+        if !hasParts && (length < 2 || stopWords.contains(term)) {
+            position += 1
+            return
+        }
+        if length >= 2 { emit(term, position, .word) }
+        if hasParts { emitParts(term, word.classes, position, emit) }
+        synonyms.inject(after: term, recent: &scratch.recentWords, position: position, emit)
+        position += 1
+    }
+
+    /// The word being collected: folded bytes and the class of each, in buffers of
+    /// ``wordCapacity``; part boundaries are noted as bytes arrive.
+    fileprivate struct Word {
+        let bytes: UnsafeMutablePointer<UInt8>
+        let classes: UnsafeMutablePointer<CharClass>
+        /// Bytes collected, including those past the capacity (which are not kept).
+        var count = 0
+        var connectors = 0
+        /// Whether a camelCase or letter/digit boundary has been seen (see `isBoundary`).
+        var hasBoundary = false
+        /// The classes of the last two bytes.
+        var last = CharClass.none
+        var beforeLast = CharClass.none
+
+        init(bytes: UnsafeMutablePointer<UInt8>, classes: UnsafeMutablePointer<CharClass>) {
+            self.bytes = bytes
+            self.classes = classes
+        }
+
+        @inline(__always)
+        mutating func append(_ byte: UInt8, _ charClass: CharClass) {
+            if count < Analyzer.wordCapacity {
+                bytes[count] = byte
+                classes[count] = charClass
+            }
+            count += 1
+            if charClass != last {
+                if charClass == .connector {
+                    connectors += 1
+                } else if !hasBoundary {
+                    hasBoundary = startsPart(beforeLast, last, charClass)
+                }
+            }
+            beforeLast = last
+            last = charClass
+        }
+
+        /// Appends the lowercase ASCII letters from `index` on, after a lowercase letter: a
+        /// boundary never starts inside such a run, so only the bytes need storing.
+        @inline(__always)
+        mutating func appendLowercaseRun(_ utf8: UnsafeBufferPointer<UInt8>, _ index: inout Int) {
+            let start = count
+            while index < utf8.count && count < Analyzer.wordCapacity {
+                let byte = utf8[index]
+                guard byte &- UInt8(ascii: "a") < 26 else { break }
+                bytes[count] = byte
+                classes[count] = .lower
+                count += 1
+                index += 1
+            }
+            if count > start {
+                beforeLast = .lower
+                last = .lower
+            }
+        }
+
+        /// The incremental form of `isBoundary`: whether `current`, after `previous` (after
+        /// `beforePrevious`), completes a boundary. Lower→upper and letter↔digit start a part
+        /// at `current`; upper, upper, lower starts one at `previous` (HTTPResponse).
+        @inline(__always)
+        private func startsPart(_ beforePrevious: CharClass, _ previous: CharClass, _ current: CharClass) -> Bool {
+            switch (previous, current) {
+            case (.lower, .upper): return true
+            case (.upper, .lower): return beforePrevious == .upper
+            case (.digit, .lower), (.digit, .upper), (.lower, .digit), (.upper, .digit), (.other, .digit), (.digit, .other):
+                return true
+            default: return false
+            }
+        }
+
+        @inline(__always)
+        mutating func reset() {
+            count = 0
+            connectors = 0
+            hasBoundary = false
+            last = .none
+            beforeLast = .none
+        }
     }
 
     /// Whether a part starts at index `i`: lower→upper (fileSystem), upper→upper+lower
     /// (HTTPResponse: before the R), letter↔digit (oauth2).
-    private func isBoundary(_ classes: [CharClass], _ i: Int) -> Bool {
+    private func isBoundary(_ classes: UnsafeBufferPointer<CharClass>, _ i: Int) -> Bool {
         let previous = classes[i - 1]
         let current = classes[i]
         switch (previous, current) {
@@ -227,23 +315,24 @@ public struct Analyzer: Sendable {
         }
     }
 
+    /// Emits the parts of `word` (whose classes are `classes[0 ..< word.count]`).
     private func emitParts(
-        _ classes: [CharClass], _ scratch: inout Scratch, _ position: Int,
+        _ word: UnsafeBufferPointer<UInt8>, _ classPointer: UnsafeMutablePointer<CharClass>, _ position: Int,
         _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Role) -> Void
     ) {
+        let classes = UnsafeBufferPointer(start: classPointer, count: word.count)
         var start = 0
         var i = 0
         func emitPart(_ end: Int) {
             defer { start = end }
             guard end > start else { return }
             let length = end - start
-            let allDigits = classes[start..<end].allSatisfy { $0 == .digit }
             // Parts of one letter or a lone digit carry no meaning on their own.
             guard length >= 2 else { return }
-            scratch.part.removeAll(keepingCapacity: true)
-            scratch.part.append(contentsOf: scratch.word[start..<end])
-            if !allDigits && stopWords.contains(scratch.part) { return }
-            scratch.part.withUnsafeBufferPointer { emit($0, position, .part) }
+            let allDigits = classes[start..<end].allSatisfy { $0 == .digit }
+            let part = UnsafeBufferPointer(rebasing: word[start..<end])
+            if !allDigits && stopWords.contains(part) { return }
+            emit(part, position, .part)
         }
         while i < classes.count {
             if classes[i] == .connector {

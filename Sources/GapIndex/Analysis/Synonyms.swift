@@ -17,12 +17,21 @@ public struct Synonyms: Sendable {
     let canonical: [[UInt8]]
     /// Phrases by the stem of their last word.
     let byLastWord: [[UInt8]: [Phrase]]
+    /// The same, as an allocation-free table: `phrasesOfLastWord[id]` for the stem's id.
+    let lastWords: TermInterner
+    let phrasesOfLastWord: [[Phrase]]
     /// The longest phrase, in words.
     let longest: Int
     /// The first two bytes of every member word's stem, as a bitmap: Porter's algorithm only
     /// touches suffixes, so a word whose first two bytes are not here cannot end a phrase —
     /// checked before stemming every word.
     let twoBytePrefixes: [UInt64]
+    /// The same bitmap for the other words of phrases: only a word whose first two bytes are
+    /// here can be one of them, so only those are copied into ``RecentWords``. A stem of three
+    /// bytes or more keeps its word's first two (Porter rewrites from the third byte on); for
+    /// shorter ones every word is copied (`copiesAllWords`).
+    let innerPrefixes: [UInt64]
+    let copiesAllWords: Bool
 
     /// Groups of synonyms; the first member of each is its canonical term and should be a
     /// single word.
@@ -32,6 +41,10 @@ public struct Synonyms: Sendable {
         let plain = Analyzer(synonyms: .none, stopWords: .english)
         var canonical: [[UInt8]] = []
         var byLastWord: [[UInt8]: [Phrase]] = [:]
+        var lastWords = TermInterner()
+        var phrasesOfLastWord: [[Phrase]] = []
+        var innerPrefixes = [UInt64](repeating: 0, count: 1024)
+        var copiesAllWords = false
         var longest = 1
         for (index, group) in groups.enumerated() {
             var first: [UInt8]?
@@ -41,31 +54,53 @@ public struct Synonyms: Sendable {
                 for i in words.indices { Stemming.stem(&words[i]) }
                 guard let last = words.last else { continue }
                 longest = max(longest, words.count)
-                byLastWord[last, default: []].append(Phrase(words: words, group: index, isCanonical: memberIndex == 0))
+                let phrase = Phrase(words: words, group: index, isCanonical: memberIndex == 0)
+                byLastWord[last, default: []].append(phrase)
+                let (id, isNew) = last.withUnsafeBufferPointer { lastWords.intern($0) }
+                if isNew { phrasesOfLastWord.append([]) }
+                phrasesOfLastWord[Int(id)].append(phrase)
+                for inner in words.dropLast() {
+                    if inner.count < 3 { copiesAllWords = true }
+                    let key = inner.withUnsafeBufferPointer { Self.prefixKey($0) }
+                    innerPrefixes[key >> 6] |= 1 << UInt64(key & 63)
+                }
             }
             canonical.append(first ?? [])
         }
         self.canonical = canonical
         self.byLastWord = byLastWord
+        self.lastWords = lastWords
+        self.phrasesOfLastWord = phrasesOfLastWord
         self.longest = longest
         var prefixes = [UInt64](repeating: 0, count: 1024)
         for stem in byLastWord.keys {
-            let key = Self.prefixKey(stem)
+            let key = stem.withUnsafeBufferPointer { Self.prefixKey($0) }
             prefixes[key >> 6] |= 1 << UInt64(key & 63)
         }
         twoBytePrefixes = prefixes
+        self.innerPrefixes = innerPrefixes
+        self.copiesAllWords = copiesAllWords
     }
 
     @inline(__always)
-    static func prefixKey(_ word: [UInt8]) -> Int {
+    static func prefixKey(_ word: UnsafeBufferPointer<UInt8>) -> Int {
         Int(word.first ?? 0) << 8 | Int(word.count > 1 ? word[1] : 0)
+    }
+
+    @inline(__always)
+    private static func contains(_ bitmap: [UInt64], _ key: Int) -> Bool {
+        bitmap[key >> 6] & (1 << UInt64(key & 63)) != 0
     }
 
     private init(empty: Void) {
         canonical = []
         byLastWord = [:]
+        lastWords = TermInterner()
+        phrasesOfLastWord = []
         longest = 0
         twoBytePrefixes = []
+        innerPrefixes = []
+        copiesAllWords = false
     }
 
     /// No synonyms.
@@ -99,27 +134,32 @@ public struct Synonyms: Sendable {
     /// whose members ends here. Stop words never reach it, so phrases skip them as the
     /// analyzer does.
     func inject(
-        after word: [UInt8], recent: inout RecentWords, position: Int,
+        after word: UnsafeBufferPointer<UInt8>, recent: inout RecentWords, position: Int,
         _ emit: (_ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ role: Analyzer.Role) -> Void
     ) {
         guard longest > 0 else { return }
-        // `recent` keeps the last words as written; they are stemmed only for a candidate.
-        if longest > 1 { recent.push(word, keeping: longest) }
         let key = Self.prefixKey(word)
-        guard twoBytePrefixes[key >> 6] & (1 << UInt64(key & 63)) != 0 else { return }
+        // `recent` keeps the last words as written; they are stemmed only for a candidate.
+        if longest > 1 { recent.push(word, keeping: longest, copy: copiesAllWords || Self.contains(innerPrefixes, key)) }
+        guard Self.contains(twoBytePrefixes, key) else { return }
         recent.stem.removeAll(keepingCapacity: true)
         recent.stem.append(contentsOf: word)
         Stemming.stem(&recent.stem)
-        guard let phrases = byLastWord[recent.stem] else { return }
+        guard let id = recent.stem.withUnsafeBufferPointer({ lastWords.find($0) }) else { return }
+        let phrases = phrasesOfLastWord[Int(id)]
         var emitted: [Int] = []
         for phrase in phrases where !phrase.isCanonical && !emitted.contains(phrase.group) {
             let count = phrase.words.count
             if count > 1 {
                 guard recent.count >= count else { continue }
                 var matches = true
-                for offset in 1..<count where Stemming.stem(of: recent.word(back: offset)) != phrase.words[count - 1 - offset] {
-                    matches = false
-                    break
+                for offset in 1..<count {
+                    // A word not kept cannot be this one.
+                    guard let earlier = recent.word(back: offset), Stemming.stem(of: earlier) == phrase.words[count - 1 - offset]
+                    else {
+                        matches = false
+                        break
+                    }
                 }
                 guard matches else { continue }
             }
@@ -134,6 +174,8 @@ struct RecentWords {
     /// A reusable buffer for the latest word's stem.
     var stem: [UInt8] = []
     private var buffers: [[UInt8]] = []
+    /// Whether each buffer holds its word: only words that may be inside a phrase are copied.
+    private var held: [Bool] = []
     private var next = 0
     private(set) var count = 0
 
@@ -142,19 +184,27 @@ struct RecentWords {
         next = 0
     }
 
-    /// Adds `word`, keeping at most `capacity` words.
-    mutating func push(_ word: [UInt8], keeping capacity: Int) {
-        if buffers.count < capacity { buffers.append([]) }
-        let slot = next % buffers.count
-        buffers[slot].removeAll(keepingCapacity: true)
-        buffers[slot].append(contentsOf: word)
+    /// Adds `word`, keeping at most `capacity` words; its bytes only if `copy`.
+    mutating func push(_ word: UnsafeBufferPointer<UInt8>, keeping capacity: Int, copy: Bool) {
+        if buffers.count < capacity {
+            buffers.append([])
+            held.append(false)
+        }
+        let slot = next == buffers.count ? 0 : next
+        if copy {
+            buffers[slot].removeAll(keepingCapacity: true)
+            buffers[slot].append(contentsOf: word)
+        }
+        held[slot] = copy
         next = slot + 1
         count = min(count + 1, buffers.count)
     }
 
-    /// The word `offset` places before the latest (0 is the latest).
-    func word(back offset: Int) -> [UInt8] {
+    /// The word `offset` places before the latest (0 is the latest), or nil if it was not
+    /// copied.
+    func word(back offset: Int) -> [UInt8]? {
         let n = buffers.count
-        return buffers[((next - 1 - offset) % n + n) % n]
+        let slot = ((next - 1 - offset) % n + n) % n
+        return held[slot] ? buffers[slot] : nil
     }
 }

@@ -40,6 +40,8 @@ struct MemoryIndex {
     // term in `docTerms` while the document is being added, 0 otherwise.
     private var docTermIndex: [UInt32] = []
     private var docTerms: [(term: UInt32, title: UInt32, description: UInt32)] = []
+    /// The analyzer's buffers, reused for every field of every document.
+    private var scratch = Analyzer.Scratch()
 
     init(analyzer: Analyzer) { self.analyzer = analyzer }
 
@@ -50,15 +52,26 @@ struct MemoryIndex {
     mutating func add(_ document: IndexDocument) -> UInt32 {
         if let old = slotByID[document.id] { remove(slot: old) }
         let slot = UInt32(ids.count)
-        let titleLength = collect(document.title, field: 0)
-        let descriptionLength = collect(document.description, field: 1)
-        // Postings stay sorted by slot because slots only grow.
-        for entry in docTerms {
-            let term = Int(entry.term)
-            postingDocs[term].append(slot)
-            postingFrequencies[term].append(UInt8(min(entry.title, 255)))
-            postingFrequencies[term].append(UInt8(min(entry.description, 255)))
-            docTermIndex[term] = 0
+        // Out of `self` while in use, as the analysis callback mutates `self`.
+        var scratch = Analyzer.Scratch()
+        swap(&scratch, &self.scratch)
+        let titleLength = collect(document.title, field: 0, &scratch)
+        let descriptionLength = collect(document.description, field: 1, &scratch)
+        swap(&scratch, &self.scratch)
+        // Postings stay sorted by slot because slots only grow. Through buffer pointers: an
+        // element of `postingDocs` mutated in place checks the outer array's uniqueness each time.
+        postingDocs.withUnsafeMutableBufferPointer { postingDocs in
+            postingFrequencies.withUnsafeMutableBufferPointer { postingFrequencies in
+                docTermIndex.withUnsafeMutableBufferPointer { docTermIndex in
+                    for entry in docTerms {
+                        let term = Int(entry.term)
+                        postingDocs[term].append(slot)
+                        postingFrequencies[term].append(UInt8(min(entry.title, 255)))
+                        postingFrequencies[term].append(UInt8(min(entry.description, 255)))
+                        docTermIndex[term] = 0
+                    }
+                }
+            }
         }
         docTerms.removeAll(keepingCapacity: true)
         ids.append(document.id)
@@ -90,8 +103,8 @@ struct MemoryIndex {
     }
 
     /// Counts `text`'s terms into `docTerms`; returns the field's length in words.
-    private mutating func collect(_ text: String, field: Int) -> Int {
-        analyzer.analyze(text) { bytes, _, _ in
+    private mutating func collect(_ text: String, field: Int, _ scratch: inout Analyzer.Scratch) -> Int {
+        analyzer.analyze(text, &scratch) { bytes, _, _ in
             let (term, isNew) = terms.intern(bytes)
             if isNew {
                 postingDocs.append([])

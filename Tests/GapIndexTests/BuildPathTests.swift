@@ -1,0 +1,137 @@
+import Testing
+
+@testable import GapIndex
+
+/// The pieces the index build leans on, checked against plain reference implementations:
+/// the term dictionary, the stop-word table, the analyzer's fixed word buffer and the
+/// document hash stored in segments.
+@Suite("Build path")
+struct BuildPathTests {
+    // MARK: - TermInterner
+
+    /// Dense ids in insertion order, found again after the table has grown many times.
+    @Test func internerAssignsDenseIdsAndFindsEveryTerm() {
+        var rng = SplitMix64(seed: 0x7E2A)
+        var interner = TermInterner()
+        var model: [[UInt8]: UInt32] = [:]
+        var order: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            // Lengths 0–24 cover the hash's 8-byte rounds and every tail length.
+            let term = (0..<Int.random(in: 0...24, using: &rng)).map { _ in UInt8.random(in: 97...100, using: &rng) }
+            let (id, isNew) = term.withUnsafeBufferPointer { interner.intern($0) }
+            if let known = model[term] {
+                #expect(id == known && !isNew)
+            } else {
+                #expect(id == UInt32(order.count) && isNew)
+                model[term] = id
+                order.append(term)
+            }
+        }
+        #expect(interner.count == order.count)
+        for (id, term) in order.enumerated() {
+            #expect(Array(interner.bytes(of: UInt32(id))) == term)
+            #expect(term.withUnsafeBufferPointer { interner.find($0) } == UInt32(id))
+        }
+        let absent: [UInt8] = Array("zzzz".utf8)
+        #expect(absent.withUnsafeBufferPointer { interner.find($0) } == nil)
+    }
+
+    // MARK: - StopWords
+
+    /// The packed table (words of up to 7 bytes) and the byte table (longer words) agree
+    /// with a plain set.
+    @Test(arguments: ["english", "custom", "none"])
+    func stopWordsMatchASet(_ list: String) {
+        let stopWords = switch list {
+        case "english": StopWords.english
+        case "custom": StopWords(["a", "seven77", "eightchr", "a-much-longer-stop-word", "é"])
+        default: StopWords.none
+        }
+        let set = Set(stopWords.sortedWords)
+        var candidates = stopWords.sortedWords
+        for word in stopWords.sortedWords where !word.isEmpty {
+            candidates.append(word + [UInt8(ascii: "x")])
+            candidates.append(Array(word.dropLast()))
+            candidates.append([UInt8(ascii: "q")] + word)
+        }
+        candidates += ["", "the", "thee", "them", "x", "seven7", "eightchrs", "because", "becausee"].map { Array($0.utf8) }
+        for word in candidates {
+            #expect(stopWords.contains(word) == set.contains(word), "\(String(decoding: word, as: UTF8.self))")
+        }
+    }
+
+    // MARK: - Analyzer
+
+    /// Words up to ``Analyzer/maxTermBytes`` are kept (with or without a trailing
+    /// connector), longer ones dropped without taking a position, however long.
+    @Test func wordLengthLimitAroundTheBuffer() {
+        let analyzer = Analyzer()
+        let limit = Analyzer.maxTermBytes
+        for length in [limit - 1, limit, limit + 1, limit + 15, limit + 16, limit + 17, 200] {
+            let long = String(repeating: "k", count: length)
+            for text in ["\(long) tail", "\(long). tail", "Aa\(long) tail", "\(long)-x tail"] {
+                var words: [String] = []
+                let count = analyzer.analyze(text) { bytes, _, role in
+                    if role == .word { words.append(String(decoding: bytes, as: UTF8.self)) }
+                }
+                let first = text.split(separator: " ")[0].lowercased()
+                let trimmed = first.hasSuffix(".") ? String(first.dropLast()) : first
+                let kept = trimmed.utf8.count <= limit
+                #expect(words == (kept ? [trimmed, "tail"] : ["tail"]), "\(length): \(text)")
+                #expect(count == (kept ? 2 : 1))
+            }
+        }
+    }
+
+    /// Phrase words that are not the last are only remembered when they could belong to a
+    /// phrase; every other word still counts as a word in between.
+    @Test func phrasesNeedTheirWordsAdjacent() {
+        let analyzer = Analyzer()
+        func synonyms(_ text: String) -> [String] {
+            analyzer.terms(of: text).filter { $0.role == .synonym }.map(\.text)
+        }
+        #expect(synonyms("two factor authentication") == ["mfa"])
+        #expect(synonyms("two big factor authentication") == [])
+        #expect(synonyms("application programming interfaces") == ["api"])
+        #expect(synonyms("application testing programming interface") == [])
+        #expect(synonyms("user interfaces") == ["ui"])
+        #expect(synonyms("Users interface") == ["ui"])
+        // A canonical phrase gets no synonym; its term is its words joined by "-".
+        #expect(synonyms("pull requests, single signon") == ["sso"])
+        #expect(synonyms("PRs and single sign on") == ["pull-request", "sso"])
+    }
+
+    // MARK: - Content hash
+
+    /// The hash segments store (and `verify` compares) is FNV-1a over the fields, as first
+    /// written: recomputed here the long way.
+    @Test func contentHashIsUnchanged() {
+        func reference(_ document: IndexDocument) -> UInt64 {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            func mix(_ bytes: [UInt8]) {
+                for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+                hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
+            }
+            func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+            mix(Array(document.title.utf8))
+            mix(Array(document.description.utf8))
+            mix(le(document.id))
+            mix([document.attributes.status])
+            mix(le(document.attributes.category))
+            mix(le(document.attributes.team))
+            mix(le(document.attributes.createdAt))
+            mix([document.attributes.merged ? 1 : 0])
+            return hash
+        }
+        let documents = [
+            IndexDocument(id: 0, title: "", description: ""),
+            IndexDocument(
+                id: 123, title: "Café export", description: "fails for HDFS-1234",
+                attributes: DocumentAttributes(status: 3, category: 0xDEAD_BEEF, team: .max, merged: true, createdAt: -5)),
+            IndexDocument(
+                id: .max, title: "x", description: String(repeating: "long ", count: 50),
+                attributes: DocumentAttributes(status: 255, category: 1, team: 42, merged: false, createdAt: .min)),
+        ]
+        for document in documents { #expect(document.contentHash == reference(document)) }
+    }
+}
