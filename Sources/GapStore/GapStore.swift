@@ -42,7 +42,8 @@ public final class GapStore: Sendable {
         /// ``GapStore/maintainSearchIndex()``).
         public var tailRebuildChanges: UInt64 = 256
         /// The recent segment (the gaps changed since the tail) holds at most this many gaps;
-        /// past that, the tail is rebuilt to take them in.
+        /// past that, the tail is rebuilt to take them in. 0 keeps no recent segment: every
+        /// rebuild is the tail's.
         public var recentSegmentLimit = 2048
         /// Rebuild the base segment once more than this many gaps (and more than an eighth of
         /// all gaps) changed since it was built.

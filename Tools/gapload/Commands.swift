@@ -38,6 +38,8 @@ extension GapLoadCommand {
         var submitRate: Double?
         @Option(help: "Rebuild the search index's tail segment after this many changes (GapStore.Options.tailRebuildChanges; default: the store's default, 256).")
         var tailRebuildChanges: UInt64?
+        @Option(help: "The most gaps the search index's recent segment holds before the tail takes them in (GapStore.Options.recentSegmentLimit; 0: none, the tail takes every rebuild; default: the store's default, 2048).")
+        var recentSegmentLimit: Int?
         @Option(help: "When the persisted search index is brought up to date after writes (GapStore.Options.indexUpkeep): after-writes (within the write that completes --tail-rebuild-changes changes), background (a thread of the store), or manual (never during the run: searches cover new gaps from memory).")
         var indexUpkeep = UpkeepChoice.afterWrites
         @Option(help: "Seconds of load before measuring.") var warmup: Double = 2
@@ -56,6 +58,7 @@ extension GapLoadCommand {
             guard duration > 0 && duration <= 86_400 else { throw ValidationError("--duration must be more than 0 and at most 86,400 seconds (got \(duration))") }
             guard (1...100).contains(limit) else { throw ValidationError("--limit must be between 1 and 100 (got \(limit))") }
             if let tailRebuildChanges, tailRebuildChanges < 1 { throw ValidationError("--tail-rebuild-changes must be at least 1") }
+            if let recentSegmentLimit, recentSegmentLimit < 0 { throw ValidationError("--recent-segment-limit must be 0 or more") }
             guard (1...1_000_000).contains(queryCount) else { throw ValidationError("--query-count must be between 1 and 1,000,000 (got \(queryCount))") }
             if let queries, !FileManager.default.isReadableFile(atPath: queries) {
                 throw ValidationError("cannot read the query file \(queries); write one with `gapcorpus queries`")
@@ -87,6 +90,7 @@ extension GapLoadCommand {
             var options = GapStore.Options()
             options.indexUpkeep = indexUpkeep.upkeep
             if let tailRebuildChanges { options.tailRebuildChanges = tailRebuildChanges }
+            if let recentSegmentLimit { options.recentSegmentLimit = recentSegmentLimit }
             let gapStore = try GapStore(path: path, options: options)
             let before = try gapStore.statistics()
 
@@ -140,7 +144,8 @@ extension GapLoadCommand {
                     mode: rate == nil ? "closed" : "open", rate: rate, threads: threads, processes: processes,
                     writeRate: writePlan.gapRate, submitRate: writePlan.submissionRate,
                     indexMaintenance: indexUpkeep == .manual
-                        ? "off" : "\(indexUpkeep.rawValue), tail rebuilt every \(options.tailRebuildChanges) changes",
+                        ? "off"
+                        : "\(indexUpkeep.rawValue), newest segment rebuilt every \(options.tailRebuildChanges) changes, recent segment up to \(options.recentSegmentLimit) gaps",
                     warmupSeconds: warmup,
                     durationSeconds: duration, limit: limit, queries: querySet.drafts.count, querySource: querySet.source,
                     asYouType: querySet.asYouType),
