@@ -13,6 +13,28 @@ import Testing
         return options
     }
 
+    /// A store at `path` with two gaps: 1 about Splunk audit logs, 2 about GitLab batch changes.
+    private func makeStoreWithTwoGaps(at path: String) throws {
+        let store = try GapStore(path: path)
+        try store.createGap(GapDraft(title: "Audit log streaming to Splunk"), by: "ana")
+        try store.createGap(GapDraft(title: "Batch changes for GitLab"), by: "ana")
+    }
+
+    /// Runs `body` on the store's raw LMDB environment and its search index database. The
+    /// store must be closed meanwhile: an environment is opened at most once per process.
+    private func withSearchDatabase<R>(_ path: String, _ body: (LMDB.Environment, Database) throws -> R) throws -> R {
+        let env = try LMDB.Environment(path: path)
+        return try body(env, try env.openDatabase(named: "search"))
+    }
+
+    /// Every gap is found first by its own title, and `verify` agrees.
+    private func expectEveryGapFound(_ titles: [GapID: String], in store: GapStore) throws {
+        for (id, title) in titles {
+            #expect(try store.findDuplicates(DuplicateQuery(title: title, limit: 3)).first?.gap.id == id, "\(title)")
+        }
+        #expect(try store.verify().isConsistent)
+    }
+
     @Test func findsGapsAfterEveryKindOfChange() throws {
         try withStore { store, _ in
             try seedTaxonomyAndAccounts(store)
@@ -74,26 +96,16 @@ import Testing
                 let report = try store.verify()
                 #expect(report.isConsistent, "\(report.problems)")
             }
-            let reopened = try GapStore(path: path)
-            for (id, title) in titles {
-                #expect(try reopened.findDuplicates(DuplicateQuery(title: title, limit: 3)).first?.gap.id == id, "\(title)")
-            }
-            #expect(try reopened.verify().isConsistent)
+            try expectEveryGapFound(titles, in: try GapStore(path: path))
         }
     }
 
     @Test func verifyNoticesAStaleSegmentAndReindexRepairsIt() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/store"
-            do {
-                let store = try GapStore(path: path)
-                try store.createGap(GapDraft(title: "Audit log streaming to Splunk"), by: "ana")
-                try store.createGap(GapDraft(title: "Batch changes for GitLab"), by: "ana")
-            }
-            do {
-                // Replace the base segment with one built from other text (same sequence).
-                let env = try LMDB.Environment(path: path)
-                let search = try env.openDatabase(named: "search")
+            try makeStoreWithTwoGaps(at: path)
+            // Replace the base segment with one built from other text (same sequence).
+            try withSearchDatabase(path) { env, search in
                 let bytes = SegmentBuilder.build(
                     [IndexDocument(id: 1, title: "Something else entirely", description: "")], analyzer: Analyzer(), sequence: 100)
                 try env.write { txn in try txn.put(bytes, forKey: "base", in: search) }
@@ -121,8 +133,7 @@ extension DuplicateSearchTests {
             var largestRecent = 0
             var largestTail = 0
             var recentSeen = 0
-            // The store and a raw view of its LMDB environment take turns: an environment is
-            // opened at most once per process at a time.
+            // The store and its raw environment take turns (see `withSearchDatabase`).
             for round in 0..<15 {
                 do {
                     let store = try GapStore(path: path, options: options)
@@ -131,9 +142,7 @@ extension DuplicateSearchTests {
                         titles[try store.createGap(GapDraft(title: title), by: "ana").gap.id] = title
                     }
                 }
-                let env = try LMDB.Environment(path: path)
-                let search = try env.openDatabase(named: "search")
-                let sizes: [String: Int] = try env.read { txn in
+                let sizes: [String: Int] = try withSearchDatabase(path) { env, search in try env.read { txn in
                     var sizes: [String: Int] = [:]
                     for key in ["tail", "recent"] {
                         try txn.withValue(forKey: key, in: search) { bytes in
@@ -144,7 +153,7 @@ extension DuplicateSearchTests {
                         }
                     }
                     return sizes
-                }
+                } }
                 if let recent = sizes["recent"] {
                     recentSeen += 1
                     largestRecent = max(largestRecent, recent)
@@ -157,11 +166,7 @@ extension DuplicateSearchTests {
             #expect(recentSeen > 0)
             #expect(largestRecent <= 16)
             #expect(largestTail > 16, "the tail took the recent gaps in")
-            let reopened = try GapStore(path: path, options: options)
-            for (id, title) in titles {
-                #expect(try reopened.findDuplicates(DuplicateQuery(title: title, limit: 3)).first?.gap.id == id, "\(title)")
-            }
-            #expect(try reopened.verify().isConsistent)
+            try expectEveryGapFound(titles, in: try GapStore(path: path, options: options))
         }
     }
 
@@ -170,22 +175,16 @@ extension DuplicateSearchTests {
     @Test func anOlderSegmentFormatIsReplacedNotReported() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/store"
-            do {
-                let store = try GapStore(path: path)
-                try store.createGap(GapDraft(title: "Audit log streaming to Splunk"), by: "ana")
-                try store.createGap(GapDraft(title: "Batch changes for GitLab"), by: "ana")
-            }
+            try makeStoreWithTwoGaps(at: path)
             func baseVersion() throws -> UInt32? {
-                let env = try LMDB.Environment(path: path)
-                let search = try env.openDatabase(named: "search")
-                return try env.read { txn in
-                    try txn.withValue(forKey: "base", in: search) { $0.load(fromByteOffset: 8, as: UInt32.self) }
+                try withSearchDatabase(path) { env, search in
+                    try env.read { txn in
+                        try txn.withValue(forKey: "base", in: search) { $0.load(fromByteOffset: 8, as: UInt32.self) }
+                    }
                 }
             }
             let current = try #require(try baseVersion())
-            do {
-                let env = try LMDB.Environment(path: path)
-                let search = try env.openDatabase(named: "search")
+            try withSearchDatabase(path) { env, search in
                 try env.write { txn in
                     var bytes = try #require(try txn.withValue(forKey: "base", in: search) { Array($0) })
                     withUnsafeBytes(of: (current - 1).littleEndian) { bytes.replaceSubrange(8..<12, with: $0) }
@@ -193,13 +192,15 @@ extension DuplicateSearchTests {
                 }
             }
             #expect(try baseVersion() == current - 1)
-            let store = try GapStore(path: path)
-            #expect(try store.findDuplicates(DuplicateQuery(title: "splunk audit log")).first?.gap.id == GapID(1))
-            let report = try store.verify()
-            #expect(report.isConsistent, "\(report.problems)")
-            try store.maintainSearchIndex()
+            do {
+                let store = try GapStore(path: path)
+                #expect(try store.findDuplicates(DuplicateQuery(title: "splunk audit log")).first?.gap.id == GapID(1))
+                let report = try store.verify()
+                #expect(report.isConsistent, "\(report.problems)")
+                try store.maintainSearchIndex()
+            }
             #expect(try baseVersion() == current)
-            #expect(try store.findDuplicates(DuplicateQuery(title: "gitlab batch changes")).first?.gap.id == GapID(2))
+            #expect(try GapStore(path: path).findDuplicates(DuplicateQuery(title: "gitlab batch changes")).first?.gap.id == GapID(2))
         }
     }
 }

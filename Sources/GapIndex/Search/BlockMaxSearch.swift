@@ -232,12 +232,7 @@ private struct SegmentWalk {
             }
             guard (total + probingBounds[0]) * maxPrior >= threshold else { continue }
             let fact = facts[Int(doc)]
-            guard !fact.isDead,
-                restricted
-                    ? filter.accepts(
-                        status: fact.status, category: fact.category, merged: fact.isMerged, team: { segment.team[Int(doc)] })
-                    : filter.includeMerged || !fact.isMerged
-            else { continue }
+            guard filter.admits(fact, restricted: restricted, team: { segment.team[Int(doc)] }) else { continue }
             let prior = priorModel.factor(fact)
             // The other groups, highest bound first, while they can still matter.
             var i = 0
@@ -368,29 +363,8 @@ private struct SegmentWalk {
     @inline(__always)
     private func advance(_ c: Int, to target: UInt32) {
         guard cursors[c].doc < target else { return }
-        let position = gallopForward(docs, from: cursors[c].position, to: cursors[c].end, toward: target)
+        let position = gallop(docs, from: cursors[c].position, to: cursors[c].end, toward: target)
         cursors[c].position = position
         cursors[c].doc = position < cursors[c].end ? docs[position] : UInt32.max
     }
-}
-
-/// The first index in `from..<to` whose value is ≥ `target` (values ascending), found by
-/// doubling steps then binary search.
-@inline(__always)
-func gallopForward(_ values: UnsafePointer<UInt32>, from: Int, to: Int, toward target: UInt32) -> Int {
-    guard from < to, values[from] < target else { return from }
-    var step = 1
-    var low = from
-    var high = from + 1
-    while high < to && values[high] < target {
-        low = high
-        step &<<= 1
-        high = min(to, low + step)
-    }
-    high = min(high, to)
-    while low < high {
-        let mid = (low + high) / 2
-        if values[mid] < target { low = mid + 1 } else { high = mid }
-    }
-    return low
 }

@@ -222,13 +222,7 @@ struct SearchExecution {
             let score = scores[global]
             guard (score + rest) * maxPrior >= kth else { return }
             let facts = facts(ofGlobal: global, bases: bases)
-            guard !facts.isDead,
-                restricted
-                    ? filter.accepts(
-                        status: facts.status, category: facts.category, merged: facts.isMerged,
-                        team: { team(ofGlobal: global, bases: bases) })
-                    : filter.includeMerged || !facts.isMerged
-            else { return }
+            guard filter.admits(facts, restricted: restricted, team: { team(ofGlobal: global, bases: bases) }) else { return }
             let prior = priorModel.factor(facts)
             if (score + rest) * prior >= kth && count < capacity {
                 survivors[count] = UInt32(truncatingIfNeeded: global)
@@ -511,13 +505,7 @@ struct SearchExecution {
                 if bound < worst.score || (bound == worst.score && id(ofGlobal: global, bases: bases) > worst.id) { return }
             }
             let facts = facts(ofGlobal: global, bases: bases)
-            guard !facts.isDead,
-                restricted
-                    ? filter.accepts(
-                        status: facts.status, category: facts.category, merged: facts.isMerged,
-                        team: { team(ofGlobal: global, bases: bases) })
-                    : filter.includeMerged || !facts.isMerged
-            else { return }
+            guard filter.admits(facts, restricted: restricted, team: { team(ofGlobal: global, bases: bases) }) else { return }
             heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))
         }
         if let candidates {
@@ -750,7 +738,7 @@ func exp2f(_ x: Float) -> Float {
 /// The first index in `from..<to` whose value is ≥ `target` (values ascending), found by
 /// doubling steps then binary search.
 @inline(__always)
-private func gallop(_ values: UnsafePointer<UInt32>, from: Int, to: Int, toward target: UInt32) -> Int {
+func gallop(_ values: UnsafePointer<UInt32>, from: Int, to: Int, toward target: UInt32) -> Int {
     guard from < to, values[from] < target else { return from }
     var step = 1
     var low = from

@@ -51,6 +51,17 @@ public struct SearchFilter: Sendable, Hashable {
     /// Whether it restricts status, category or team (beyond merges).
     var restrictsAttributes: Bool { !(statuses.isEmpty && categories.isEmpty && teams.isEmpty) }
 
+    /// Whether a document is returned: live and passing the filter. `restricted` is
+    /// ``restrictsAttributes``, computed once per search: most searches filter on merges only,
+    /// and then no set is consulted per document.
+    @inline(__always)
+    func admits(_ facts: SlotFacts, restricted: Bool, team: () -> UInt64) -> Bool {
+        guard !facts.isDead else { return false }
+        return restricted
+            ? accepts(status: facts.status, category: facts.category, merged: facts.isMerged, team: team)
+            : includeMerged || !facts.isMerged
+    }
+
     @inline(__always)
     func accepts(status: UInt8, category: UInt32, merged: Bool, team: () -> UInt64) -> Bool {
         // The team is asked for only when the filter names teams (a search looks it up apart).
