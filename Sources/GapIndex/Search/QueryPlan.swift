@@ -8,6 +8,8 @@ struct QueryGroup {
     /// An upper bound of what the group can add to any document's score (set by the search,
     /// which knows the segments' per-term bounds).
     var maxScore: Float = 0
+    /// How many postings its variants have (set by the search).
+    var postingCount = 0
     /// How often the word occurs in the draft's title and description.
     var draftTitleFrequency: Float = 0
     var draftDescriptionFrequency: Float = 0
