@@ -198,6 +198,10 @@ struct SearchExecution {
             let top = select(request, bases: bases, from: nil, since: previousTop)
             previousTop = top
             guard top.count == request.limit, let kth = top.last?.score, rest * maxPrior < kth else { continue }
+            // Phase 2 pays per candidate and group; while more documents would survive than
+            // the next group has postings, accumulating that group for all is cheaper (and
+            // leaves fewer survivors).
+            guard countReaching(survivalCut(rest: rest, kth: kth, maxPrior: maxPrior)) <= groups[index + 1].postingCount else { continue }
             let (survivors, survivorPriors) = survivors(
                 request, bases: bases, totalSlots: totalSlots, rest: rest, kth: kth, maxPrior: maxPrior)
             candidates = survivors
@@ -248,8 +252,7 @@ struct SearchExecution {
         // hair lower, against rounding; `consider` decides exactly) are marked in a bitmap,
         // which then lists them in slot order: cheaper than sorting the touched list or
         // passing over every slot.
-        let least = kth / maxPrior - rest
-        let cut = max(least - abs(least) * 1e-4, Float.leastNonzeroMagnitude)
+        let cut = survivalCut(rest: rest, kth: kth, maxPrior: maxPrior)
         let bits = scratch.bits
         let touched = scratch.touched
         for i in 0..<scratch.touchedCount {
@@ -265,6 +268,22 @@ struct SearchExecution {
             }
         }
         return (Array(UnsafeBufferPointer(start: survivors, count: count)), Array(UnsafeBufferPointer(start: priors, count: count)))
+    }
+
+    /// The least score a document needs so far to still reach `kth` with `rest` more (a hair
+    /// lower, against rounding: the exact test is per document, with its prior).
+    private func survivalCut(rest: Float, kth: Float, maxPrior: Float) -> Float {
+        let least = kth / maxPrior - rest
+        return max(least - abs(least) * 1e-4, Float.leastNonzeroMagnitude)
+    }
+
+    /// How many touched documents have at least `cut`: about how many would survive.
+    private func countReaching(_ cut: Float) -> Int {
+        let scores = scratch.scores
+        let touched = scratch.touched
+        var count = 0
+        for i in 0..<scratch.touchedCount where scores[Int(touched[i])] >= cut { count &+= 1 }
+        return count
     }
 
     /// An upper bound of a group's contribution: its best variant's scale times the BM25
