@@ -32,8 +32,14 @@ import Testing
         struct Process: Decodable {
             var process: Int
             var checks: Int
+            var peakResidentMib: Double
+        }
+        struct Store: Decodable {
+            var bytesAtStart: Int
+            var bytesAtEnd: Int
         }
         var tool: String
+        var store: Store
         var operations: [String: Operation]
         var processes: [Process]
         var lostWrites: LostWrites
@@ -49,6 +55,9 @@ import Testing
             ]).wait()
             #expect(run.status == 0, "\(run.standardOutput)\n\(run.standardError)")
             #expect(run.standardOutput.contains("lost writes: none"))
+            #expect(run.standardOutput.contains("memory: peak resident "))
+            #expect(run.standardOutput.contains("(driver)") && run.standardOutput.contains("(worker 1)"))
+            #expect(run.standardOutput.contains("store size: data file "))
 
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -65,6 +74,9 @@ import Testing
             // Both processes checked, and both searched for every gap the writer created.
             #expect(report.processes.map(\.process) == [0, 1])
             #expect(report.processes.allSatisfy { $0.checks > 0 })
+            // Every process reports its memory; the writer's gaps can only grow the data file.
+            #expect(report.processes.allSatisfy { $0.peakResidentMib > 0 })
+            #expect(0 < report.store.bytesAtStart && report.store.bytesAtStart <= report.store.bytesAtEnd)
             #expect(report.lostWrites.acknowledged > 0 && report.lostWrites.lost.isEmpty)
             #expect(report.lostWrites.verifications.map(\.process).sorted() == [0, 1])
             #expect(report.lostWrites.verifications.allSatisfy { $0.checked == report.lostWrites.acknowledged })

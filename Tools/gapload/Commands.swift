@@ -93,6 +93,7 @@ extension GapLoadCommand {
             if let recentSegmentLimit { options.recentSegmentLimit = recentSegmentLimit }
             let gapStore = try GapStore(path: path, options: options)
             let before = try gapStore.statistics()
+            let bytesAtStart = try StoreSetup.dataFileBytes(of: path)
 
             let querySet: QuerySet
             if let queries {
@@ -125,21 +126,25 @@ extension GapLoadCommand {
             if !acknowledged.isEmpty { printError("Searching for the \(number(acknowledged.count)) acknowledged gaps again…") }
             var verifications = acknowledged.isEmpty ? [] : [Verification.run(acknowledged, in: gapStore, process: 0)]
             var merged = outcome
-            var processSummaries = [summary(of: outcome, process: 0, pid: getpid())]
+            var processSummaries = [summary(of: outcome, process: 0, pid: getpid(), peakResidentBytes: peakResidentBytes())]
             for worker in workers {
                 let report = try worker.report(timeout: .seconds(600))
                 merged.merge(report.outcome)
-                processSummaries.append(summary(of: report.outcome, process: report.process, pid: report.pid))
+                processSummaries.append(
+                    summary(of: report.outcome, process: report.process, pid: report.pid, peakResidentBytes: report.peakResidentBytes))
                 if let verification = report.verification { verifications.append(verification) }
             }
             let after = try gapStore.statistics()
+            let bytesAtEnd = try StoreSetup.dataFileBytes(of: path)
 
             var errorSamples = merged.errorSamples
             for verification in verifications { errorSamples.merge(verification.errors) }
             let measured = duration
             let report = LoadReport(
                 startedAt: startedAt,
-                store: .init(path: path, built: built, gapsAtStart: before.gaps, gapsAtEnd: after.gaps, submissionsAtEnd: after.submissions),
+                store: .init(
+                    path: path, built: built, gapsAtStart: before.gaps, gapsAtEnd: after.gaps, submissionsAtEnd: after.submissions,
+                    bytesAtStart: bytesAtStart, bytesAtEnd: bytesAtEnd),
                 settings: .init(
                     mode: rate == nil ? "closed" : "open", rate: rate, threads: threads, processes: processes,
                     writeRate: writePlan.gapRate, submitRate: writePlan.submissionRate,
@@ -164,9 +169,11 @@ extension GapLoadCommand {
             if !report.passed { throw ExitCode.failure }
         }
 
-        private func summary(of outcome: LoadOutcome, process: Int, pid: Int32) -> LoadReport.ProcessSummary {
+        private func summary(of outcome: LoadOutcome, process: Int, pid: Int32, peakResidentBytes: Int) -> LoadReport.ProcessSummary {
             let checks = outcome.stats[.check]
-            return .init(process: process, pid: pid, checks: checks?.count ?? 0, errors: outcome.stats.values.reduce(0) { $0 + $1.errors })
+            return .init(
+                process: process, pid: pid, checks: checks?.count ?? 0, errors: outcome.stats.values.reduce(0) { $0 + $1.errors },
+                peakResidentMib: mebibytes(peakResidentBytes))
         }
 
         /// Starts processes 1…processes−1 as workers on the same store and query set.
@@ -262,7 +269,9 @@ extension GapLoadCommand {
                 let acknowledged = try JSONDecoder().decode([AcknowledgedGap].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
                 verification = Verification.run(acknowledged, in: gapStore, process: processIndex)
             }
-            let report = WorkerReport(process: processIndex, pid: getpid(), outcome: outcome, verification: verification)
+            let report = WorkerReport(
+                process: processIndex, pid: getpid(), outcome: outcome, verification: verification,
+                peakResidentBytes: peakResidentBytes())
             send("result " + String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
         }
     }

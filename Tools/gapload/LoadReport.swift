@@ -11,6 +11,11 @@ struct LoadReport: Codable {
         var gapsAtStart: Int
         var gapsAtEnd: Int
         var submissionsAtEnd: Int
+        /// The size of the LMDB data file (`data.mdb`) when the load started and when it
+        /// ended, in bytes (`st_size`). LMDB files only grow: freed pages are reused, not
+        /// returned, so the end is the most the store needed during the run.
+        var bytesAtStart: Int
+        var bytesAtEnd: Int
     }
 
     struct Settings: Codable {
@@ -68,6 +73,9 @@ struct LoadReport: Codable {
         var pid: Int32
         var checks: Int
         var errors: Int
+        /// The process's peak resident memory (`ru_maxrss`) at the end of its run, in MiB,
+        /// including the pages of the store's memory map it touched.
+        var peakResidentMib: Double
     }
 
     struct LostWrites: Codable {
@@ -165,6 +173,14 @@ struct LoadReport: Codable {
             lines.append("")
             lines.append("checks per process: " + processes.map { "#\($0.process) (pid \($0.pid)) \(number($0.checks))" }.joined(separator: ", "))
         }
+        let memory = processes.map { process in
+            String(format: "%.0f MiB", process.peakResidentMib) + (process.process == 0 ? " (driver)" : " (worker \(process.process))")
+        }
+        lines += [
+            "",
+            "memory: peak resident " + memory.joined(separator: ", "),
+            String(format: "store size: data file %.1f MiB at start, %.1f MiB at end", mebibytes(store.bytesAtStart), mebibytes(store.bytesAtEnd)),
+        ]
         if operations.values.contains(where: { $0.unsent > 0 }) {
             lines.append("")
             lines.append("Behind schedule: operations counted as unsent were due in the measured window but never started; lower --rate.")

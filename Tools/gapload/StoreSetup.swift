@@ -70,7 +70,24 @@ struct LoadError: Error, CustomStringConvertible {
 enum StoreSetup {
     /// Whether `path` already holds a store.
     static func holdsStore(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("data.mdb"))
+        FileManager.default.fileExists(atPath: dataFile(of: path))
+    }
+
+    /// The LMDB data file of the store in directory `path` (beside it, `lock.mdb`).
+    static func dataFile(of path: String) -> String {
+        (path as NSString).appendingPathComponent("data.mdb")
+    }
+
+    /// The size of the store's data file in bytes, as `stat` reports it (`st_size`).
+    ///
+    /// LMDB data files only grow: pages that deletes and copy-on-write free are reused for
+    /// later writes, never returned to the file system, so this is the most the store has
+    /// needed so far, not the size of the data it holds now.
+    static func dataFileBytes(of path: String) throws -> Int {
+        let file = dataFile(of: path)
+        var status = stat()
+        guard stat(file, &status) == 0 else { throw LoadError("cannot read the size of \(file): \(String(cString: strerror(errno)))") }
+        return Int(status.st_size)
     }
 
     /// Reads the gaps of a corpus file, at most `limit` of them.

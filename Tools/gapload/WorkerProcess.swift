@@ -18,6 +18,8 @@ struct WorkerReport: Codable, Sendable {
     var pid: Int32
     var outcome: LoadOutcome
     var verification: Verification?
+    /// The worker's peak resident memory at the end of its run (``peakResidentBytes()``).
+    var peakResidentBytes: Int
 }
 
 /// A worker process as the parent sees it.
