@@ -2,21 +2,25 @@ import Benchmark
 import GapIndex
 
 // Benchmarks of the GapIndex library (the duplicate-search engine), in process: analysis,
-// segment building, and searches over one segment of 10,000 or 100,000 synthetic documents.
+// segment building, and searches over one segment of 10,000, 100,000 or 1,000,000 synthetic
+// documents.
 //
 // The corpus is generated here (GapCorpus is not a product): a seeded SplitMix64 draws words
 // by a Zipf-like law (s = 1) from a vocabulary of a few hundred product words. Titles have
 // 5–12 words, descriptions 30–150. Drafts (the search queries) are built from a random
 // document's words: 12–60 of them, some dropped or swapped, and one letter changed in about
-// one word of 8, so typo tolerance is exercised. As-you-type queries are 1–4 words of a title
-// with the last one cut short.
+// one word of 8, so typo tolerance is exercised. Long drafts have the document's title and a
+// description of 150–300 words, with the same noise. As-you-type queries are 1–4 words of a
+// title with the last one cut short.
 //
 // Each corpus size's segment is built once per process, in a lazily initialised global
-// (`corpus10k`, `corpus100k`), outside any measurement: the segment bytes stay alive for the
-// whole run and a `LiveIndex` has already been updated with a segment opened from them. Each
-// search iteration reopens the segment from those bytes (`openSegment` checks only the header
-// after the first, full check) and runs one query, cycling through 1,000 prepared queries, so
-// the numbers — and the malloc counts — are per query.
+// (`corpus10k`, `corpus100k`, `corpus1M`) that only the setup hooks of that size's benchmarks
+// touch, outside any measurement: the segment bytes stay alive for the whole run and a
+// `LiveIndex` has already been updated with a segment opened from them. The documents are not
+// kept (see `SearchCorpus`). Each search iteration reopens the segment from those bytes
+// (`openSegment` checks only the header after the first, full check) and runs one query,
+// cycling through 1,000 prepared queries, so the numbers — and the malloc counts — are per
+// query.
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -70,91 +74,127 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Searching
 
-    Benchmark(
-        "GapIndex search 10k drafts",
-        configuration: .init(timeUnits: .microseconds),
-        closure: { benchmark in search(benchmark, corpus10k, corpus10k.index, corpus10k.drafts) },
-        setup: { _ = corpus10k }
-    )
+    searchBenchmark("GapIndex search 10k drafts", { corpus10k }, \.drafts)
+    searchBenchmark("GapIndex search 100k drafts", { corpus100k }, \.drafts)
+    searchBenchmark("GapIndex search 100k as-you-type", { corpus100k }, \.prefixes)
+    // The same drafts with typo tolerance off, through a second `LiveIndex` over the same
+    // segment bytes.
+    searchBenchmark("GapIndex search 100k drafts, no typos", { corpus100k }, \.drafts, index: { noTyposIndex100k })
+    // Drafts with a 150–300-word description (the search keeps the draft's 48 most
+    // informative words, `RankingParameters.maxQueryWords`).
+    searchBenchmark(
+        "GapIndex search 100k long drafts", { corpus100k }, \.longDrafts,
+        configuration: .init(timeUnits: .microseconds, maxDuration: .seconds(15), maxIterations: 1_000))
 
-    Benchmark(
-        "GapIndex search 100k drafts",
-        configuration: .init(timeUnits: .microseconds),
-        closure: { benchmark in search(benchmark, corpus100k, corpus100k.index, corpus100k.drafts) },
-        setup: { _ = corpus100k }
-    )
-
-    Benchmark(
-        "GapIndex search 100k as-you-type",
-        configuration: .init(timeUnits: .microseconds),
-        closure: { benchmark in search(benchmark, corpus100k, corpus100k.index, corpus100k.prefixes) },
-        setup: { _ = corpus100k }
-    )
-
-    // The same drafts with typo tolerance off (`oneTypoFrom`/`twoTyposFrom` 1,000), through a
-    // second `LiveIndex` over the same segment bytes.
-    Benchmark(
-        "GapIndex search 100k drafts, no typos",
-        configuration: .init(timeUnits: .microseconds),
-        closure: { benchmark in search(benchmark, corpus100k, corpus100k.noTyposIndex, corpus100k.drafts) },
-        setup: { _ = corpus100k }
-    )
+    // The 1M fixture takes tens of seconds and a few GB to build, in each of these two
+    // processes; at most one pass over the 1,000 queries, or 30 s, keeps each benchmark short.
+    let oneMillion = Benchmark.Configuration(timeUnits: .microseconds, maxDuration: .seconds(30), maxIterations: 1_000)
+    searchBenchmark("GapIndex search 1M drafts", { corpus1M }, \.drafts, configuration: oneMillion)
+    searchBenchmark("GapIndex search 1M as-you-type", { corpus1M }, \.prefixes, configuration: oneMillion)
 }
 
-/// One search per iteration: the iteration's query (cycling through `requests`) against the
-/// segment reopened from `corpus.bytes`.
-private func search(_ benchmark: Benchmark, _ corpus: SearchCorpus, _ index: LiveIndex, _ requests: [SearchRequest]) {
-    let request = requests[benchmark.currentIteration % requests.count]
-    corpus.bytes.withUnsafeBytes { raw in
-        benchmark.startMeasurement()
-        let segment = try! index.openSegment(raw)
-        let hits = index.search(request, segments: [segment])
-        benchmark.stopMeasurement()
-        blackHole(hits)
-    }
+/// Registers a search benchmark: one query per iteration, cycling through `corpus`'s
+/// `queries`, against the segment reopened from the corpus's bytes, through `index` (by
+/// default the corpus's own). Only the setup hook touches the fixtures first, so only this
+/// benchmark's process builds them.
+private func searchBenchmark(
+    _ name: String, _ corpus: @escaping @Sendable () -> SearchCorpus,
+    _ queries: KeyPath<SearchCorpus, [SearchRequest]> & Sendable, index: (@Sendable () -> LiveIndex)? = nil,
+    configuration: Benchmark.Configuration = .init(timeUnits: .microseconds)
+) {
+    Benchmark(
+        name, configuration: configuration,
+        closure: { benchmark in
+            let corpus = corpus()
+            let index = index?() ?? corpus.index
+            let requests = corpus[keyPath: queries]
+            let request = requests[benchmark.currentIteration % requests.count]
+            corpus.bytes.withUnsafeBytes { raw in
+                benchmark.startMeasurement()
+                let segment = try! index.openSegment(raw)
+                let hits = index.search(request, segments: [segment])
+                benchmark.stopMeasurement()
+                blackHole(hits)
+            }
+        },
+        setup: { _ = index?() ?? corpus().index }
+    )
 }
 
 // MARK: - Fixtures
 
-/// The documents, segment bytes and queries of one corpus size, plus two `LiveIndex`es
-/// (default parameters, and typo tolerance off) already updated with the segment.
+/// The segment bytes and queries of one corpus size, plus a `LiveIndex` (default parameters)
+/// already updated with the segment.
+///
+/// The documents are generated as `SegmentBuilder.build` reads them and are not kept: the
+/// builder's own structures and the segment bytes are what a large corpus costs in memory.
+/// Only the generator's state before each document is kept (8 bytes a document), so the
+/// documents the queries are made from can be generated again. The queries are the same as if
+/// every document had been kept: the same generator draws them, after all the documents.
 final class SearchCorpus: Sendable {
     let bytes: [UInt8]
     let index: LiveIndex
-    let noTyposIndex: LiveIndex
     let drafts: [SearchRequest]
     let prefixes: [SearchRequest]
+    let longDrafts: [SearchRequest]
 
     init(documentCount: Int, seed: UInt64) {
         var random = SplitMix64(seed: seed)
-        let documents = Corpus.documents(documentCount, &random)
-        let analyzer = Analyzer()
-        let bytes = SegmentBuilder.build(documents.map(\.document), analyzer: analyzer, sequence: 1)
-        let index = LiveIndex(analyzer: analyzer)
-        var noTypos = RankingParameters()
-        noTypos.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000)
-        let noTyposIndex = LiveIndex(analyzer: analyzer, parameters: noTypos)
-        bytes.withUnsafeBytes { raw in
-            for index in [index, noTyposIndex] {
-                let segment = try! index.openSegment(raw)  // the one full check
-                index.update(segments: [segment], documents: [], through: 1)
-            }
+        var states: [SplitMix64] = []
+        states.reserveCapacity(documentCount)
+        let documents = (0..<documentCount).lazy.map { number in
+            states.append(random)
+            return Corpus.document(number, &random).document
         }
+        let analyzer = Analyzer()
+        let bytes = SegmentBuilder.build(documents, analyzer: analyzer, sequence: 1)
+        let index = LiveIndex(analyzer: analyzer)
+        Self.load(bytes, into: index)
         self.bytes = bytes
         self.index = index
-        self.noTyposIndex = noTyposIndex
 
-        drafts = (0..<1_000).map { _ in
-            Corpus.draft(from: documents[Int(random.next() % UInt64(documents.count))], &random)
+        /// A random document, generated again from its state.
+        func source() -> Corpus.Document {
+            let number = Int(random.next() % UInt64(documentCount))
+            var state = states[number]
+            return Corpus.document(number, &state)
         }
-        prefixes = (0..<1_000).map { _ in
-            Corpus.prefixQuery(from: documents[Int(random.next() % UInt64(documents.count))], &random)
+        func queries(_ make: (Corpus.Document, inout SplitMix64) -> SearchRequest) -> [SearchRequest] {
+            (0..<1_000).map { _ in
+                let document = source()
+                return make(document, &random)
+            }
+        }
+        drafts = queries(Corpus.draft)
+        prefixes = queries(Corpus.prefixQuery)
+        longDrafts = queries(Corpus.longDraft)
+    }
+
+    /// A second `LiveIndex` over the same segment bytes, with other parameters.
+    func index(parameters: RankingParameters) -> LiveIndex {
+        let index = LiveIndex(analyzer: self.index.analyzer, parameters: parameters)
+        Self.load(bytes, into: index)
+        return index
+    }
+
+    private static func load(_ bytes: [UInt8], into index: LiveIndex) {
+        bytes.withUnsafeBytes { raw in
+            let segment = try! index.openSegment(raw)  // the one full check
+            index.update(segments: [segment], documents: [], through: 1)
         }
     }
 }
 
 let corpus10k = SearchCorpus(documentCount: 10_000, seed: 0x6A9_0010)
 let corpus100k = SearchCorpus(documentCount: 100_000, seed: 0x6A9_0100)
+let corpus1M = SearchCorpus(documentCount: 1_000_000, seed: 0x6A9_1000)
+
+/// The 100k segment with typo tolerance off (`oneTypoFrom`/`twoTyposFrom` 1,000).
+let noTyposIndex100k: LiveIndex = {
+    var parameters = RankingParameters()
+    parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000)
+    return corpus100k.index(parameters: parameters)
+}()
 
 struct AnalyzeInput: Sendable {
     let analyzer = Analyzer()
@@ -274,21 +314,24 @@ enum Corpus {
         return words[low]
     }
 
-    static func documents(_ count: Int, _ random: inout SplitMix64) -> [Document] {
-        (0..<count).map { index in
-            let titleWords = (0..<random.next(in: 5...12)).map { _ in draw(contentWords, titleWeights, &random) }
-            let descriptionWords = (0..<random.next(in: 30...150)).map { _ in
-                draw(descriptionVocabulary, descriptionWeights, &random)
-            }
-            let attributes = DocumentAttributes(
-                status: UInt8(random.next() % 3), category: UInt32(random.next() % 10 + 1),
-                team: random.next() % 10 + 1, createdAt: 1_700_000_000_000 + Int64(index) * 60_000)
-            return Document(
-                document: IndexDocument(
-                    id: UInt64(index + 1), title: titleWords.joined(separator: " "),
-                    description: descriptionWords.joined(separator: " "), attributes: attributes),
-                titleWords: titleWords, descriptionWords: descriptionWords)
+    /// Document number `number` (its id is `number + 1`), drawn from `random`.
+    static func document(_ number: Int, _ random: inout SplitMix64) -> Document {
+        let titleWords = (0..<random.next(in: 5...12)).map { _ in draw(contentWords, titleWeights, &random) }
+        let descriptionWords = (0..<random.next(in: 30...150)).map { _ in
+            draw(descriptionVocabulary, descriptionWeights, &random)
         }
+        let attributes = DocumentAttributes(
+            status: UInt8(random.next() % 3), category: UInt32(random.next() % 10 + 1),
+            team: random.next() % 10 + 1, createdAt: 1_700_000_000_000 + Int64(number) * 60_000)
+        return Document(
+            document: IndexDocument(
+                id: UInt64(number + 1), title: titleWords.joined(separator: " "),
+                description: descriptionWords.joined(separator: " "), attributes: attributes),
+            titleWords: titleWords, descriptionWords: descriptionWords)
+    }
+
+    static func documents(_ count: Int, _ random: inout SplitMix64) -> [Document] {
+        (0..<count).map { document($0, &random) }
     }
 
     /// One letter of `word` changed to another (not the first letter).
@@ -302,21 +345,38 @@ enum Corpus {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A draft of 12–60 words from `source`'s title and description: about 1 in 10 dropped,
-    /// about 1 in 10 swapped with its neighbour, and one letter changed in about 1 in 8.
-    static func draft(from source: Document, _ random: inout SplitMix64) -> SearchRequest {
-        func mangle(_ words: [String], _ random: inout SplitMix64) -> [String] {
-            var result = words.filter { _ in random.next() % 10 != 0 }
-            var i = 0
-            while i + 1 < result.count {
-                if random.next() % 10 == 0 { result.swapAt(i, i + 1); i += 1 }
-                i += 1
-            }
-            return result.map { random.next() % 8 == 0 ? typo($0, &random) : $0 }
+    /// `words` with about 1 in 10 dropped, about 1 in 10 swapped with its neighbour, and one
+    /// letter changed in about 1 in 8.
+    static func mangle(_ words: [String], _ random: inout SplitMix64) -> [String] {
+        var result = words.filter { _ in random.next() % 10 != 0 }
+        var i = 0
+        while i + 1 < result.count {
+            if random.next() % 10 == 0 { result.swapAt(i, i + 1); i += 1 }
+            i += 1
         }
+        return result.map { random.next() % 8 == 0 ? typo($0, &random) : $0 }
+    }
+
+    /// A draft of 12–60 words from `source`'s title and description, mangled (``mangle(_:_:)``).
+    static func draft(from source: Document, _ random: inout SplitMix64) -> SearchRequest {
         let total = random.next(in: 12...60)
         let title = Array(mangle(source.titleWords, &random).prefix(total))
         let description = Array(mangle(source.descriptionWords, &random).prefix(total - title.count))
+        return SearchRequest(
+            title: title.joined(separator: " "), description: description.joined(separator: " "), limit: 10)
+    }
+
+    /// A draft with `source`'s whole title and a description of 150–300 words, both mangled
+    /// (``mangle(_:_:)``). The description is `source`'s, continued with words drawn as every
+    /// description's words are (independently, by the same law), so it reads as a longer
+    /// description of the same document: 1.25 × the length is drawn, and the mangled text is
+    /// cut to the length.
+    static func longDraft(from source: Document, _ random: inout SplitMix64) -> SearchRequest {
+        let length = random.next(in: 150...300)
+        var words = source.descriptionWords
+        for _ in 0..<(length + length / 4) { words.append(draw(descriptionVocabulary, descriptionWeights, &random)) }
+        let title = mangle(source.titleWords, &random)
+        let description = mangle(words, &random).prefix(length)
         return SearchRequest(
             title: title.joined(separator: " "), description: description.joined(separator: " "), limit: 10)
     }
