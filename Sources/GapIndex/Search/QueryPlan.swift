@@ -47,35 +47,36 @@ struct QueryPlanner {
     let documentCount: Int
 
     func plan(_ request: SearchRequest, averages: (title: Float, description: Float)) -> QueryPlan {
-        // Collect distinct query terms with their weights.
-        var order: [[UInt8]] = []
-        var weights: [[UInt8]: Float] = [:]
-        var frequencies: [[UInt8]: (title: Float, description: Float)] = [:]
-        var lastWord: [UInt8]?
+        // The distinct query words, in order of first appearance, with their weights and
+        // frequencies. Words are looked up through one reused buffer: a word allocates only
+        // the first time it occurs.
+        var groups: [QueryGroup] = []
+        var groupOfWord: [[UInt8]: Int] = [:]
+        var key: [UInt8] = []
+        var lastWord: Int?
         func collect(_ text: String, fieldWeight: Float, isTitle: Bool) -> Int {
             analyzer.analyze(text) { bytes, _, role in
-                let term = Array(bytes)
-                if isTitle { frequencies[term, default: (0, 0)].title += 1 } else { frequencies[term, default: (0, 0)].description += 1 }
-                let roleWeight: Float = role == .part ? 0.5 : 1
-                if let existing = weights[term] {
-                    weights[term] = existing + 0.25 * fieldWeight * roleWeight
+                key.removeAll(keepingCapacity: true)
+                key.append(contentsOf: bytes)
+                let weight = fieldWeight * (role == .part ? 0.5 : 1)
+                let g: Int
+                if let existing = groupOfWord[key] {
+                    g = existing
+                    groups[g].weight += 0.25 * weight
                 } else {
-                    weights[term] = fieldWeight * roleWeight
-                    order.append(term)
+                    g = groups.count
+                    groupOfWord[key] = g
+                    groups.append(QueryGroup(word: key, weight: weight, variants: []))
                 }
-                if isTitle && role == .word { lastWord = term }
+                if isTitle { groups[g].draftTitleFrequency += 1 } else { groups[g].draftDescriptionFrequency += 1 }
+                if isTitle && role == .word { lastWord = g }
             }
         }
         let titleLength = collect(request.title, fieldWeight: parameters.draftTitleWeight, isTitle: true)
         let descriptionLength = collect(request.description, fieldWeight: 1, isTitle: false)
         // The last word of an as-you-type title is unfinished; it is matched by prefix.
-        let prefixWord = request.prefixLastWord && request.description.isEmpty ? lastWord : nil
+        let prefixWord = request.prefixLastWord && request.description.isEmpty ? lastWord.map { groups[$0].word } : nil
 
-        var groups: [QueryGroup] = order.map { word in
-            QueryGroup(
-                word: word, weight: weights[word]!, variants: [], draftTitleFrequency: frequencies[word]!.title,
-                draftDescriptionFrequency: frequencies[word]!.description)
-        }
         // Keep the most informative words of a long draft.
         if groups.count > parameters.maxQueryWords {
             let scored = groups.map { group -> (QueryGroup, Float) in
