@@ -191,7 +191,8 @@ struct SearchExecution {
                 finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
                 continue
             }
-            let maxSeen = accumulate(group, bases: bases)
+            // The documents a group changed are needed only by the selections after the first.
+            let maxSeen = accumulate(group, bases: bases, listingChanges: previousTop != nil)
             guard rest * maxPrior < maxSeen * maxPrior, index + 1 < groups.count else { continue }
             // After a first selection over every touched document, the next ones need only the
             // previous top k and the documents this group changed: no other score moved.
@@ -337,8 +338,14 @@ struct SearchExecution {
     /// Adds each document's best variant score for `group` to its accumulated score, for
     /// every document of the variants' postings. Returns the highest accumulated score
     /// among the documents touched.
-    private mutating func accumulate(_ group: QueryGroup, bases: [Int], segments includeSegments: Bool = true) -> Float {
-        if group.variants.count == 1 { return accumulate(only: group.variants[0], bases: bases, segments: includeSegments) }
+    private mutating func accumulate(
+        _ group: QueryGroup, bases: [Int], segments includeSegments: Bool = true, listingChanges: Bool = true
+    ) -> Float {
+        if group.variants.count == 1 {
+            return listingChanges
+                ? accumulate(only: group.variants[0], bases: bases, segments: includeSegments, listingChanges: true)
+                : accumulate(only: group.variants[0], bases: bases, segments: includeSegments, listingChanges: false)
+        }
         let k1 = parameters.k1
         let best = scratch.best
         let groupTouched = scratch.groupTouched
@@ -414,7 +421,8 @@ struct SearchExecution {
     /// ``accumulate(_:bases:segments:)`` for a group of one variant (most words of a draft):
     /// each document has at most one posting, so its score is added straight to the
     /// accumulator, without the pass over a per-group best.
-    private mutating func accumulate(only variant: Variant, bases: [Int], segments includeSegments: Bool) -> Float {
+    @inline(__always)
+    private mutating func accumulate(only variant: Variant, bases: [Int], segments includeSegments: Bool, listingChanges: Bool) -> Float {
         let k1 = parameters.k1
         let scale = variant.scale
         let scores = scratch.scores
@@ -433,8 +441,10 @@ struct SearchExecution {
             let updated = previous + score
             scores[global] = updated
             if updated > maxSeen { maxSeen = updated }
-            groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
-            groupCount &+= 1
+            if listingChanges {
+                groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
+                groupCount &+= 1
+            }
         }
         for (index, segment) in segments.enumerated() where includeSegments {
             let term = variant.segmentTerms[index]
