@@ -93,7 +93,6 @@ extension GapLoadCommand {
             if let recentSegmentLimit { options.recentSegmentLimit = recentSegmentLimit }
             let gapStore = try GapStore(path: path, options: options)
             let before = try gapStore.statistics()
-            let bytesAtStart = try StoreSetup.dataFileBytes(of: path)
 
             let querySet: QuerySet
             if let queries {
@@ -135,7 +134,6 @@ extension GapLoadCommand {
                 if let verification = report.verification { verifications.append(verification) }
             }
             let after = try gapStore.statistics()
-            let bytesAtEnd = try StoreSetup.dataFileBytes(of: path)
 
             var errorSamples = merged.errorSamples
             for verification in verifications { errorSamples.merge(verification.errors) }
@@ -144,7 +142,7 @@ extension GapLoadCommand {
                 startedAt: startedAt,
                 store: .init(
                     path: path, built: built, gapsAtStart: before.gaps, gapsAtEnd: after.gaps, submissionsAtEnd: after.submissions,
-                    bytesAtStart: bytesAtStart, bytesAtEnd: bytesAtEnd),
+                    bytesAtStart: before.usedBytes, bytesAtEnd: after.usedBytes),
                 settings: .init(
                     mode: rate == nil ? "closed" : "open", rate: rate, threads: threads, processes: processes,
                     writeRate: writePlan.gapRate, submitRate: writePlan.submissionRate,

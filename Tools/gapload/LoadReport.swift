@@ -11,9 +11,10 @@ struct LoadReport: Codable {
         var gapsAtStart: Int
         var gapsAtEnd: Int
         var submissionsAtEnd: Int
-        /// The size of the LMDB data file (`data.mdb`) when the load started and when it
-        /// ended, in bytes (`st_size`). LMDB files only grow: freed pages are reused, not
-        /// returned, so the end is the most the store needed during the run.
+        /// The bytes of the LMDB data file (`data.mdb`) in use when the load started and when
+        /// it ended (``StoreStatistics/usedBytes``, as `gapsearch stats` shows it: the file's
+        /// size). LMDB files only grow: freed pages are reused, not returned, so the end is the
+        /// most the store needed during the run.
         var bytesAtStart: Int
         var bytesAtEnd: Int
     }

@@ -78,18 +78,6 @@ enum StoreSetup {
         (path as NSString).appendingPathComponent("data.mdb")
     }
 
-    /// The size of the store's data file in bytes, as `stat` reports it (`st_size`).
-    ///
-    /// LMDB data files only grow: pages that deletes and copy-on-write free are reused for
-    /// later writes, never returned to the file system, so this is the most the store has
-    /// needed so far, not the size of the data it holds now.
-    static func dataFileBytes(of path: String) throws -> Int {
-        let file = dataFile(of: path)
-        var status = stat()
-        guard stat(file, &status) == 0 else { throw LoadError("cannot read the size of \(file): \(String(cString: strerror(errno)))") }
-        return Int(status.st_size)
-    }
-
     /// Reads the gaps of a corpus file, at most `limit` of them.
     static func readCorpus(_ path: String, limit: Int?) throws -> [CorpusGap] {
         let data: Data

@@ -342,6 +342,8 @@ struct SearchExecution {
         _ group: QueryGroup, bases: [Int], segments includeSegments: Bool = true, listingChanges: Bool = true
     ) -> Float {
         if group.variants.count == 1 {
+            // Constant arguments, so that each call inlines a loop without the listing test
+            // (callgrind: 4% fewer instructions on drafts than passing the flag through).
             return listingChanges
                 ? accumulate(only: group.variants[0], bases: bases, segments: includeSegments, listingChanges: true)
                 : accumulate(only: group.variants[0], bases: bases, segments: includeSegments, listingChanges: false)
@@ -352,50 +354,21 @@ struct SearchExecution {
         var groupCount = 0
         for variant in group.variants {
             let scale = variant.scale
-            for (index, segment) in segments.enumerated() where includeSegments {
-                let term = variant.segmentTerms[index]
-                guard term >= 0 else { continue }
-                let start = Int(segment.postingStarts[term])
-                let end = Int(segment.postingStarts[term + 1])
-                let base = bases[index]
-                let limit = segment.documentCount
-                let titleNorms = states[index].norms.title
-                let descriptionNorms = states[index].norms.description
-                let docs = segment.postingDocs
-                let frequencies = segment.postingFrequencies
-                var j = start
-                while j < end {
-                    let slot = Int(docs[j])
-                    if slot < limit {  // always, in a well-formed segment
-                        let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                        let score = scale * saturation(weighted, k1: k1)
-                        let global = base &+ slot
-                        let previous = best[global]
-                        // Zero marks "untouched": a slot is listed once, when its best first
-                        // becomes positive, so the lists never outgrow the slot count.
-                        if score > previous {
-                            if previous == 0 {
-                                groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
-                                groupCount &+= 1
-                            }
-                            best[global] = score
-                        }
+            // Zero marks "untouched": a slot is listed once, when its best first becomes
+            // positive, so the lists never outgrow the slot count.
+            @inline(__always)
+            func keep(_ global: Int, _ score: Float) {
+                let previous = best[global]
+                if score > previous {
+                    if previous == 0 {
+                        groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
+                        groupCount &+= 1
                     }
-                    j &+= 1
+                    best[global] = score
                 }
             }
-            if let term = variant.deltaTerm {
-                forEachDeltaPosting(of: term, scale: scale, base: bases.last!) { global, score in
-                    let previous = best[global]
-                    if score > previous {
-                        if previous == 0 {
-                            groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
-                            groupCount += 1
-                        }
-                        best[global] = score
-                    }
-                }
-            }
+            if includeSegments { forEachSegmentPosting(of: variant, bases: bases, keep) }
+            if let term = variant.deltaTerm { forEachDeltaPosting(of: term, scale: scale, base: bases.last!, keep) }
         }
         let scores = scratch.scores
         let touched = scratch.touched
@@ -418,7 +391,7 @@ struct SearchExecution {
         return maxSeen
     }
 
-    /// ``accumulate(_:bases:segments:)`` for a group of one variant (most words of a draft):
+    /// ``accumulate(_:bases:segments:listingChanges:)`` for a group of one variant (most words of a draft):
     /// each document has at most one posting, so its score is added straight to the
     /// accumulator, without the pass over a per-group best.
     @inline(__always)
@@ -432,7 +405,7 @@ struct SearchExecution {
         var groupCount = 0
         var maxSeen: Float = 0
         @inline(__always)
-        func add(_ score: Float, at global: Int) {
+        func add(_ global: Int, _ score: Float) {
             let previous = scores[global]
             if previous == 0 {
                 touched[touchedCount] = UInt32(truncatingIfNeeded: global)
@@ -446,7 +419,20 @@ struct SearchExecution {
                 groupCount &+= 1
             }
         }
-        for (index, segment) in segments.enumerated() where includeSegments {
+        if includeSegments { forEachSegmentPosting(of: variant, bases: bases, add) }
+        if let term = variant.deltaTerm { forEachDeltaPosting(of: term, scale: variant.scale, base: bases.last!, add) }
+        scratch.touchedCount = touchedCount
+        scratch.groupTouchedCount = groupCount
+        return maxSeen
+    }
+
+    /// Calls `body` with the global slot and score of each of the variant's postings in the
+    /// segments.
+    @inline(__always)
+    private func forEachSegmentPosting(of variant: Variant, bases: [Int], _ body: (Int, Float) -> Void) {
+        let k1 = parameters.k1
+        let scale = variant.scale
+        for (index, segment) in segments.enumerated() {
             let term = variant.segmentTerms[index]
             guard term >= 0 else { continue }
             let end = Int(segment.postingStarts[term + 1])
@@ -461,17 +447,11 @@ struct SearchExecution {
                 let slot = Int(docs[j])
                 if slot < limit {  // always, in a well-formed segment
                     let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                    add(scale * saturation(weighted, k1: k1), at: base &+ slot)
+                    body(base &+ slot, scale * saturation(weighted, k1: k1))
                 }
                 j &+= 1
             }
         }
-        if let term = variant.deltaTerm {
-            forEachDeltaPosting(of: term, scale: scale, base: bases.last!) { global, score in add(score, at: global) }
-        }
-        scratch.touchedCount = touchedCount
-        scratch.groupTouchedCount = groupCount
-        return maxSeen
     }
 
     /// Calls `body` with the global slot and score of each of the delta's postings of `term`.
