@@ -169,6 +169,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "GapCorpusTests",
+            dependencies: ["GapCorpus"],
+            swiftSettings: strictSettings
+        ),
         // A local HTTP server that plays the GitHub issues API, for the GapGitHub tests.
         .target(
             name: "GitHubTestServer",

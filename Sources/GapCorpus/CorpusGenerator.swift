@@ -9,12 +9,16 @@ public struct SyntheticGap: Sendable, Hashable {
     public let team: String
     /// The earlier gap this one re-requests in other words, if it is a near-duplicate.
     public let duplicateOf: Int?
+    /// The specific terms of the description that describe the asker's own setup, lowercased
+    /// (see ``Specifics``): a draft re-asking this gap names its own instead.
+    let contextTerms: Set<String>
 }
 
 /// Generates a realistic, deterministic stream of product gaps: titles of 5–12 words,
 /// descriptions of 30–150 words in the vocabulary of a developer-platform company's product
-/// areas, Zipf-distributed filler words, and near-duplicate follow-ups that ask for an earlier
-/// gap again in other words.
+/// areas, Zipf-distributed filler words, a long tail of specific terms (names, identifiers,
+/// codes: see ``Specifics``), and near-duplicate follow-ups that ask for an earlier gap again
+/// in other words.
 ///
 /// The same seed gives the same corpus on every machine.
 public struct CorpusGenerator: Sendable {
@@ -28,11 +32,17 @@ public struct CorpusGenerator: Sendable {
         var role: UInt8
         var qualifier: UInt8
         var subcategory: UInt8
+        /// The request's specific topics (empty without specifics).
+        var topics: [String]
     }
 
     private var random: SeededRandom
     private let duplicateRate: Double
     private let fillerRate: Double
+    private let detailRate: Double
+    /// Specific terms come from their own stream, so that without them (`detailRate` 0) the
+    /// corpus is the one earlier versions generated for the same seed.
+    private var detailRandom: SeededRandom
     private let filler = ZipfSampler(count: Vocabulary.filler.count, exponent: 1.05)
     private var specs: [Spec] = []
     private var count = 0
@@ -51,10 +61,16 @@ public struct CorpusGenerator: Sendable {
     ///   - fillerRate: How often a description sentence is Zipf-distributed filler words
     ///     rather than one about the request (default 0.4). Filler gives benchmark corpora
     ///     natural word statistics; 0 gives readable text for demos.
-    public init(seed: UInt64, duplicateRate: Double = 0.15, fillerRate: Double = 0.4) {
+    ///   - detailRate: How often a filler sentence names specific terms instead (a request's
+    ///     topics or the asker's setup; default 0.8); titles name the main topic half as
+    ///     often. 0 gives the corpus of earlier versions: a vocabulary of a few thousand words
+    ///     that hardly grows with the corpus.
+    public init(seed: UInt64, duplicateRate: Double = 0.15, fillerRate: Double = 0.4, detailRate: Double = 0.8) {
         random = SeededRandom(seed: seed)
+        detailRandom = SeededRandom(seed: seed ^ 0x5BEC_1F1C_7E57_D00D)
         self.duplicateRate = duplicateRate
         self.fillerRate = fillerRate
+        self.detailRate = detailRate
     }
 
     /// The next gap of the stream.
@@ -82,6 +98,7 @@ public struct CorpusGenerator: Sendable {
     private mutating func randomSpec() -> Spec {
         let areaIndex = Int(random.next() % UInt64(Vocabulary.areas.count))
         let area = Vocabulary.areas[areaIndex]
+        let topics = detailRate > 0 ? Specifics.topics(&detailRandom) : []
         return Spec(
             area: UInt8(areaIndex), feature: UInt8(random.next() % UInt64(area.features.count)),
             object: UInt8(random.next() % UInt64(area.objects.count)),
@@ -89,17 +106,23 @@ public struct CorpusGenerator: Sendable {
             action: UInt8(random.next() % UInt64(area.actions.count)),
             role: UInt8(random.next() % UInt64(Vocabulary.roles.count)),
             qualifier: UInt8(random.next() % UInt64(Vocabulary.titleQualifiers.count)),
-            subcategory: UInt8(random.next() % UInt64(area.subcategories.count)))
+            subcategory: UInt8(random.next() % UInt64(area.subcategories.count)), topics: topics)
     }
 
     private mutating func make(_ spec: Spec, index: Int, duplicateOf: Int?, paraphrase: Bool) -> SyntheticGap {
         let area = Vocabulary.areas[Int(spec.area)]
         var title = self.title(spec, area, pattern: Int(random.next() % 6))
+        // Titles name a specific topic less often than descriptions do.
+        if !spec.topics.isEmpty && detailRandom.chance(detailRate / 2) {
+            title += " " + Specifics.titleMention(spec.topics, &detailRandom)
+        }
         if paraphrase { title = Paraphraser.rephrase(title, &random, typoRate: 0.05) }
-        let description = self.description(spec, area, words: random.int(in: 30...150))
+        var contextTerms: Set<String> = []
+        let description = self.description(spec, area, words: random.int(in: 30...150), contextTerms: &contextTerms)
         return SyntheticGap(
             index: index, title: title, description: description, category: area.category,
-            subcategory: area.subcategories[Int(spec.subcategory)], team: area.team, duplicateOf: duplicateOf)
+            subcategory: area.subcategories[Int(spec.subcategory)], team: area.team, duplicateOf: duplicateOf,
+            contextTerms: contextTerms)
     }
 
     private func title(_ spec: Spec, _ area: ProductArea, pattern: Int) -> String {
@@ -122,7 +145,9 @@ public struct CorpusGenerator: Sendable {
         return text
     }
 
-    private mutating func description(_ spec: Spec, _ area: ProductArea, words target: Int) -> String {
+    private mutating func description(_ spec: Spec, _ area: ProductArea, words target: Int, contextTerms: inout Set<String>)
+        -> String
+    {
         let feature = area.features[Int(spec.feature)]
         let object = area.objects[Int(spec.object)]
         let integration = area.integrations[Int(spec.integration)]
@@ -150,6 +175,16 @@ public struct CorpusGenerator: Sendable {
                 next += 1
             } else if fillerRate == 0 {
                 break
+            } else if detailRate > 0 && detailRandom.chance(detailRate) {
+                // Specifics take the place of filler: half about the request, half about the
+                // asker's setup.
+                if detailRandom.chance(0.5) {
+                    sentence = Specifics.topicSentence(spec.topics, &detailRandom)
+                } else {
+                    let (text, terms) = Specifics.contextSentence(&detailRandom)
+                    sentence = text
+                    contextTerms.formUnion(terms.map { $0.lowercased() })
+                }
             } else {
                 sentence = fillerSentence(words: random.int(in: 6...14))
             }

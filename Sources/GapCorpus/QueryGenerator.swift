@@ -16,7 +16,7 @@ public struct SyntheticQuery: Sendable, Hashable {
 public enum QueryGenerator {
     /// Drafts of 12–60 words that re-ask gaps of `corpus` in other words: synonyms, dropped and
     /// swapped words, typos in about one word in eight, and a description built from part of
-    /// the original's.
+    /// the original's, with the terms of the original asker's setup replaced by the drafter's.
     public static func paraphrases(of corpus: [SyntheticGap], count: Int, seed: UInt64) -> [SyntheticQuery] {
         var random = SeededRandom(seed: seed)
         let families = duplicateFamilies(corpus)
@@ -31,6 +31,15 @@ public enum QueryGenerator {
             if wanted > 0 && !source.isEmpty {
                 let start = random.int(in: 0...max(0, source.count - wanted))
                 words = source[start..<min(source.count, start + wanted)].map(String.init)
+            }
+            // The drafter describes their own setup, not the target's asker's.
+            if !gap.contextTerms.isEmpty {
+                words = words.map { word in
+                    var core = Substring(word)
+                    while let last = core.last, ",.;:".contains(last) { core = core.dropLast() }
+                    guard gap.contextTerms.contains(core.lowercased()) else { return word }
+                    return Specifics.replacement(for: core, &random) + word.dropFirst(core.count)
+                }
             }
             let description = Paraphraser.rephrase(words.joined(separator: " "), &random, typoRate: 0.12, dropRate: 0.3)
             return SyntheticQuery(title: title, description: description, target: target, acceptable: families[target])

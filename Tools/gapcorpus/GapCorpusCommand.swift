@@ -31,13 +31,19 @@ struct CorpusOptions: ParsableArguments {
     @Option(name: .customLong("filler-rate"), help: "How often a description sentence is Zipf-distributed filler (0 for readable text).")
     var fillerRate: Double = 0.4
 
+    @Option(
+        name: .customLong("detail-rate"),
+        help: "How often a filler sentence names specific terms instead, and a title the request's topic (0: the small vocabulary of gapcorpus before specifics).")
+    var detailRate: Double = 0.8
+
     func validate() throws {
         guard (0...1).contains(duplicateRate) else { throw ValidationError("--duplicate-rate must be between 0 and 1.") }
         guard (0...1).contains(fillerRate) else { throw ValidationError("--filler-rate must be between 0 and 1.") }
+        guard (0...1).contains(detailRate) else { throw ValidationError("--detail-rate must be between 0 and 1.") }
     }
 
     func generator() -> CorpusGenerator {
-        CorpusGenerator(seed: seed, duplicateRate: duplicateRate, fillerRate: fillerRate)
+        CorpusGenerator(seed: seed, duplicateRate: duplicateRate, fillerRate: fillerRate, detailRate: detailRate)
     }
 }
 

@@ -60,7 +60,7 @@ struct Demo: ParsableCommand {
             },
             rightAligned: [1, 2]))
         // The main job: someone is about to file a request that already exists.
-        var corpusGenerator = CorpusGenerator(seed: seed, fillerRate: 0)
+        var corpusGenerator = CorpusGenerator(seed: seed, fillerRate: 0, detailRate: 0)
         let corpus = corpusGenerator.generate(gaps)
         if let draft = QueryGenerator.paraphrases(of: corpus, count: 1, seed: seed &+ 7).first {
             print("\n" + Style.bold("Before filing a new gap, check for duplicates:"))
@@ -107,7 +107,7 @@ struct DemoData {
 
     func load(into store: GapStore) throws -> Counts {
         var random = SeededRandom(seed: seed)
-        var generator = CorpusGenerator(seed: seed, fillerRate: 0)
+        var generator = CorpusGenerator(seed: seed, fillerRate: 0, detailRate: 0)
         let corpus = generator.generate(gaps)
         let day: TimeInterval = 86_400
         // The generated history spans the 300 days before now.
