@@ -95,8 +95,6 @@ struct FuzzyMatcher {
             let row = depth * (m + 1)
             let extra = maxEdits - budget  // the first-letter surcharge, if paid
             var best = bestPrefix
-            var rowMinimum = Int.max
-            for i in 0...m { rowMinimum = min(rowMinimum, rows[row + i]) }
             if prefix && depth == 0 && m <= budget {
                 // Deleting the whole word is within budget: the empty prefix matches all.
                 var i = low
@@ -107,6 +105,8 @@ struct FuzzyMatcher {
                 return
             }
             if prefix {
+                var rowMinimum = Int.max
+                for i in 0...m { rowMinimum = min(rowMinimum, rows[row + i]) }
                 best = min(best, rows[row + m])
                 // Deeper rows never go below this row's minimum: when the best prefix is
                 // already that good, every term below matches at that distance.
@@ -160,13 +160,23 @@ struct FuzzyMatcher {
         }
 
         /// Fills `rows[depth + 1]` for the byte at level `depth`; returns the row's minimum.
+        /// Only the band of cells within `maxEdits` of the diagonal is computed: a cell
+        /// further off is at least its distance from the diagonal, more than any budget, and
+        /// is set to `maxEdits + 1`, which prunes and rejects the same way. (Cells in the
+        /// band that read it come out above the budget exactly when their true value is.)
         private mutating func step(_ byte: UInt8, depth: Int) -> Int {
             path[depth] = byte
             let previous = depth * (m + 1)
             let current = previous + m + 1
+            let outside = maxEdits + 1
+            let low = max(1, depth + 1 - maxEdits)
+            let high = min(m, depth + 1 + maxEdits)
             rows[current] = depth + 1
             var smallest = rows[current]
-            for i in 1...m {
+            if low > 1 { for i in 1..<low { rows[current + i] = outside } }
+            if high < m { for i in (high + 1)...m { rows[current + i] = outside } }
+            guard low <= high else { return min(smallest, outside) }
+            for i in low...high {
                 let cost = word[i - 1] == byte ? 0 : 1
                 var value = min(rows[previous + i - 1] + cost, min(rows[previous + i] + 1, rows[current + i - 1] + 1))
                 if i > 1 && depth > 0 && word[i - 1] == path[depth - 1] && word[i - 2] == byte {
