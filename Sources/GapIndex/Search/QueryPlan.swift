@@ -163,7 +163,13 @@ struct QueryPlanner {
         let knownWell = exactFrequency >= max(parameters.fuzzyFrequencyFloor, Int(parameters.fuzzyFrequencyShare * Float(documentCount)))
         // Numbers and identifiers with digits are not misspelt words: no typo variants.
         let hasDigits = word.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        let edits = knownWell || hasDigits ? 0 : parameters.typos.maxEdits(forLength: word.count)
+        var edits = knownWell || hasDigits ? 0 : parameters.typos.maxEdits(forLength: word.count)
+        // A word the index has as typed is likelier spelt right (or spelt wrong the same way
+        // by others) than two edits away from what was meant: one edit at most. On the JIRA
+        // data the evaluation is unchanged; on synthetic drafts it saves 9% of the search's
+        // instructions (two-edit neighbourhoods of long words are the fuzzy matcher's
+        // largest walks).
+        if exactFrequency > 0 { edits = min(edits, 1) }
         if edits > 0 || prefix {
             // Candidates are kept as term numbers; bytes are copied only for those taken (a
             // short prefix can match thousands of terms).
