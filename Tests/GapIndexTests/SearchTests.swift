@@ -31,6 +31,32 @@ struct SearchTests {
         #expect(hits.allSatisfy { $0.score > 0 && $0.confidence > 0 && $0.confidence <= 1 })
     }
 
+    /// A word in more than half of 1,000 or more gaps is not searched — unless the draft has
+    /// no other word; in a smaller index every word is.
+    @Test func wordsInMostGapsAreLeftOut() throws {
+        let documents = (1...1200).map { id in
+            id == 7 ? doc(UInt64(id), "Customer request: kubernetes operator", "customer wants an operator")
+                : doc(UInt64(id), "Customer request \(id)", id.isMultiple(of: 3) ? "customer wants kubernetes" : "customer wants it")
+        }
+        let index = deltaIndex(documents)
+        let hits = index.search(SearchRequest(title: "customer kubernetes operator", limit: 5, explain: true), segments: [])
+        let first = try #require(hits.first)
+        #expect(first.id == 7)
+        #expect(hits.allSatisfy { hit in Self.kinds(hit).allSatisfy { $0.term != "customer" } }, "customer is in every gap")
+        // Alone, the common word is still searched.
+        #expect(index.search(SearchRequest(title: "customer", limit: 3), segments: []).count == 3)
+        // With fewer than 1,000 gaps, it counts.
+        let small = deltaIndex(Array(documents.prefix(999)))
+        let smallHits = small.search(SearchRequest(title: "customer kubernetes operator", limit: 5, explain: true), segments: [])
+        #expect(smallHits.contains { hit in Self.kinds(hit).contains { $0.term == "customer" } })
+        // And with a share of 1, always.
+        var everyWord = RankingParameters()
+        everyWord.maxWordShare = 1
+        let all = deltaIndex(documents, parameters: everyWord)
+        let allHits = all.search(SearchRequest(title: "customer kubernetes operator", limit: 5, explain: true), segments: [])
+        #expect(allHits.contains { hit in Self.kinds(hit).contains { $0.term == "customer" } })
+    }
+
     @Test func noMatchNoHits() {
         let index = deltaIndex([doc(1, "Export dashboard to PDF")])
         #expect(index.search(SearchRequest(title: "kubernetes"), segments: []).isEmpty)

@@ -124,7 +124,15 @@ struct TopKPropertyTests {
                 )
             }
             var totals = [Double](repeating: 0, count: documents.count)
-            for (word, weight) in queryWords(request) {
+            // Words in more than `maxWordShare` of the documents are left out (in an index of
+            // 1,000 documents or more), unless no word would be left.
+            var words = queryWords(request)
+            if documents.count >= 1000 {
+                let limit = Double(p.maxWordShare) * Double(documents.count)
+                let rare = words.filter { Double(postings[$0.key]?.count ?? 0) <= limit }
+                if !rare.isEmpty { words = rare }
+            }
+            for (word, weight) in words {
                 // The word itself, and the other terms with its stem.
                 var variants: [([UInt8], Double)] = postings[word] == nil ? [] : [(word, 1)]
                 for term in termsByStem[Stemming.stem(of: word)] ?? [] where term != word { variants.append((term, Double(p.stemWeight))) }

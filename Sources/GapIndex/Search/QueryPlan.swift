@@ -77,12 +77,25 @@ struct QueryPlanner {
         // The last word of an as-you-type title is unfinished; it is matched by prefix.
         let prefixWord = request.prefixLastWord && request.description.isEmpty ? lastWord.map { groups[$0].word } : nil
 
+        // A word in more than half the gaps is evidence of nothing (its Robertson–Spärck Jones
+        // weight is negative; BM25's log(1 + …) keeps it barely positive), yet its bound
+        // keeps every document in play: it is not searched — unless the index is too small
+        // for its frequencies to mean much, or the draft has no other word.
+        var frequencies = groups.map { exactFrequency($0.word) }
+        if documentCount >= Self.commonWordMinimumDocuments && parameters.maxWordShare < 1 {
+            let limit = Float(documentCount) * parameters.maxWordShare
+            let kept = groups.indices.filter { Float(frequencies[$0]) <= limit }
+            if !kept.isEmpty && kept.count < groups.count {
+                groups = kept.map { groups[$0] }
+                frequencies = kept.map { frequencies[$0] }
+            }
+        }
         // Keep the most informative words of a long draft.
         if groups.count > parameters.maxQueryWords {
-            let scored = groups.map { group -> (QueryGroup, Float) in
-                let df = exactFrequency(group.word)
+            let scored = groups.indices.map { index -> (QueryGroup, Float) in
+                let df = frequencies[index]
                 let idf = inverseDocumentFrequency(df == 0 ? 1 : df)
-                return (group, idf * group.weight)
+                return (groups[index], idf * groups[index].weight)
             }
             groups = scored.sorted { $0.1 > $1.1 }.prefix(parameters.maxQueryWords).map(\.0)
         }
@@ -115,6 +128,9 @@ struct QueryPlanner {
         }
         return QueryPlan(groups: groups.filter { !$0.variants.isEmpty }, selfScore: selfScore)
     }
+
+    /// Below this many documents, no word is too common to search (see ``RankingParameters/maxWordShare``).
+    static let commonWordMinimumDocuments = 1000
 
     /// BM25's idf, always positive. Frequencies count superseded copies of edited gaps too
     /// (until the next segment rebuild), so they are capped at the number of documents.

@@ -33,6 +33,10 @@ public struct RankingParameters: Sendable, Hashable {
     public var maxPrefixExpansions = 30
     /// At most this many distinct words of a draft are searched: the most informative ones.
     public var maxQueryWords = 48
+    /// Words in more than this share of the gaps are not searched (they tell nothing apart,
+    /// and their score bounds make pruning slow), once the index holds 1,000 gaps or more and
+    /// as long as the draft has another word. 1 searches every word.
+    public var maxWordShare: Float = 0.5
 
     /// Scores of a gap in the draft's category are multiplied by 1 + this.
     public var sameCategoryBoost: Float = 0.3
