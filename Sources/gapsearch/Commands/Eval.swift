@@ -141,6 +141,7 @@ struct Eval: ParsableCommand {
         case "prefixWeight": parameters.prefixWeight = value
         case "maxFuzzyExpansions": parameters.maxFuzzyExpansions = Int(value)
         case "maxQueryWords": parameters.maxQueryWords = Int(value)
+        case "maxWordShare": parameters.maxWordShare = value
         case "sameCategoryBoost": parameters.sameCategoryBoost = value
         case "recencyBoost": parameters.recencyBoost = value
         case "recencyHalfLifeDays": parameters.recencyHalfLifeDays = value
