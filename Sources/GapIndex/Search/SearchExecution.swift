@@ -601,18 +601,24 @@ struct SearchExecution {
         let priorModel = PriorModel(request, parameters)
         let maxPrior = maximumPriorFactor(request)
         let scores = scratch.scores
+        // The k-th best so far, copied out of the heap when it changes: most documents are
+        // turned away by one comparison with it.
+        var worstScore = -Float.infinity
+        var worstID = UInt64.max
         func consider(_ global: Int) {
             let text = scores[global]
             // Cheap tests first: a document that cannot beat the k-th best even with the
             // largest prior is not looked up — nor one that can only tie with it and loses
             // the tie on its id (ties are common among short, similar gaps).
-            if let worst = heap.threshold {
-                let bound = text * maxPrior
-                if bound < worst.score || (bound == worst.score && id(ofGlobal: global, bases: bases) > worst.id) { return }
-            }
+            let bound = text * maxPrior
+            if bound <= worstScore && (bound < worstScore || id(ofGlobal: global, bases: bases) > worstID) { return }
             let facts = facts(ofGlobal: global, bases: bases)
             guard filter.admits(facts, restricted: restricted, team: { team(ofGlobal: global, bases: bases) }) else { return }
             heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))
+            if let worst = heap.threshold {
+                worstScore = worst.score
+                worstID = worst.id
+            }
         }
         if let candidates {
             for global in candidates { consider(Int(global)) }
