@@ -43,8 +43,9 @@ struct SearchTests {
         let first = try #require(hits.first)
         #expect(first.id == 7)
         #expect(hits.allSatisfy { hit in Self.kinds(hit).allSatisfy { $0.term != "customer" } }, "customer is in every gap")
-        // Alone, the common word is still searched.
+        // Alone, or next to words that match nothing, the common word is still searched.
         #expect(index.search(SearchRequest(title: "customer", limit: 3), segments: []).count == 3)
+        #expect(index.search(SearchRequest(title: "customer qwzxv", limit: 3), segments: []).count == 3)
         // With fewer than 1,000 gaps, it counts.
         let small = deltaIndex(Array(documents.prefix(999)))
         let smallHits = small.search(SearchRequest(title: "customer kubernetes operator", limit: 5, explain: true), segments: [])

@@ -125,12 +125,13 @@ struct TopKPropertyTests {
             }
             var totals = [Double](repeating: 0, count: documents.count)
             // Words in more than `maxWordShare` of the documents are left out (in an index of
-            // 1,000 documents or more), unless no word would be left.
+            // 1,000 documents or more), unless none of the others matches anything.
             var words = queryWords(request)
             if documents.count >= 1000 {
                 let limit = Double(p.maxWordShare) * Double(documents.count)
                 let rare = words.filter { Double(postings[$0.key]?.count ?? 0) <= limit }
-                if !rare.isEmpty { words = rare }
+                let matches = rare.keys.contains { postings[$0] != nil || !(termsByStem[Stemming.stem(of: $0)] ?? []).isEmpty }
+                if matches { words = rare }
             }
             for (word, weight) in words {
                 // The word itself, and the other terms with its stem.

@@ -80,39 +80,20 @@ struct QueryPlanner {
         // A word in more than half the gaps is evidence of nothing (its Robertson–Spärck Jones
         // weight is negative; BM25's log(1 + …) keeps it barely positive), yet its bound
         // keeps every document in play: it is not searched — unless the index is too small
-        // for its frequencies to mean much, or the draft has no other word.
-        var frequencies = groups.map { exactFrequency($0.word) }
+        // for its frequencies to mean much, or no other word of the draft matches anything.
+        let frequencies = groups.map { exactFrequency($0.word) }
+        var common: [Int] = []
+        var searched = Array(groups.indices)
         if documentCount >= Self.commonWordMinimumDocuments && parameters.maxWordShare < 1 {
             let limit = Float(documentCount) * parameters.maxWordShare
-            let kept = groups.indices.filter { Float(frequencies[$0]) <= limit }
-            if !kept.isEmpty && kept.count < groups.count {
-                groups = kept.map { groups[$0] }
-                frequencies = kept.map { frequencies[$0] }
-            }
+            common = groups.indices.filter { Float(frequencies[$0]) > limit }
+            searched = groups.indices.filter { Float(frequencies[$0]) <= limit }
         }
-        // Keep the most informative words of a long draft.
-        if groups.count > parameters.maxQueryWords {
-            let scored = groups.indices.map { index -> (QueryGroup, Float) in
-                let df = frequencies[index]
-                let idf = inverseDocumentFrequency(df == 0 ? 1 : df)
-                return (groups[index], idf * groups[index].weight)
-            }
-            groups = scored.sorted { $0.1 > $1.1 }.prefix(parameters.maxQueryWords).map(\.0)
+        var planned = resolve(mostInformative(searched, of: groups, frequencies: frequencies), prefixWord: prefixWord)
+        if !common.isEmpty && planned.allSatisfy({ $0.variants.isEmpty }) {
+            planned = resolve(mostInformative(common, of: groups, frequencies: frequencies), prefixWord: prefixWord)
         }
-        for index in groups.indices {
-            let isPrefix = groups[index].word == prefixWord
-            groups[index].variants = variants(of: groups[index].word, prefix: isPrefix)
-            // An unfinished word is as informative as the set of words it may become: its
-            // completions share one idf, from their summed frequencies. (Each completion's own
-            // idf would rank a rare completion of a common prefix, "instagram" for "insta",
-            // far above the likely ones.)
-            let prefixFrequency = isPrefix ? groups[index].variants.reduce(0) { $0 + $1.documentFrequency } : 0
-            for v in groups[index].variants.indices {
-                let variant = groups[index].variants[v]
-                let df = isPrefix ? max(prefixFrequency, variant.documentFrequency) : variant.documentFrequency
-                groups[index].variants[v].scale = inverseDocumentFrequency(df) * variant.kindWeight * groups[index].weight
-            }
-        }
+        groups = planned
         // The draft scored against itself, as if it were indexed.
         let p = parameters
         let titleNorm = p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(titleLength) / averages.title)
@@ -131,6 +112,37 @@ struct QueryPlanner {
 
     /// Below this many documents, no word is too common to search (see ``RankingParameters/maxWordShare``).
     static let commonWordMinimumDocuments = 1000
+
+    /// The groups at `indices`, at most `maxQueryWords` of them: the most informative (idf
+    /// × weight) when there are more.
+    private func mostInformative(_ indices: [Int], of groups: [QueryGroup], frequencies: [Int]) -> [QueryGroup] {
+        guard indices.count > parameters.maxQueryWords else { return indices.map { groups[$0] } }
+        let scored = indices.map { index -> (QueryGroup, Float) in
+            let df = frequencies[index]
+            return (groups[index], inverseDocumentFrequency(df == 0 ? 1 : df) * groups[index].weight)
+        }
+        return scored.sorted { $0.1 > $1.1 }.prefix(parameters.maxQueryWords).map(\.0)
+    }
+
+    /// `groups` with their variants and the variants' scales.
+    private func resolve(_ groups: [QueryGroup], prefixWord: [UInt8]?) -> [QueryGroup] {
+        var groups = groups
+        for index in groups.indices {
+            let isPrefix = groups[index].word == prefixWord
+            groups[index].variants = variants(of: groups[index].word, prefix: isPrefix)
+            // An unfinished word is as informative as the set of words it may become: its
+            // completions share one idf, from their summed frequencies. (Each completion's own
+            // idf would rank a rare completion of a common prefix, "instagram" for "insta",
+            // far above the likely ones.)
+            let prefixFrequency = isPrefix ? groups[index].variants.reduce(0) { $0 + $1.documentFrequency } : 0
+            for v in groups[index].variants.indices {
+                let variant = groups[index].variants[v]
+                let df = isPrefix ? max(prefixFrequency, variant.documentFrequency) : variant.documentFrequency
+                groups[index].variants[v].scale = inverseDocumentFrequency(df) * variant.kindWeight * groups[index].weight
+            }
+        }
+        return groups
+    }
 
     /// BM25's idf, always positive. Frequencies count superseded copies of edited gaps too
     /// (until the next segment rebuild), so they are capped at the number of documents.

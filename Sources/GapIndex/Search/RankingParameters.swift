@@ -35,7 +35,7 @@ public struct RankingParameters: Sendable, Hashable {
     public var maxQueryWords = 48
     /// Words in more than this share of the gaps are not searched (they tell nothing apart,
     /// and their score bounds make pruning slow), once the index holds 1,000 gaps or more and
-    /// as long as the draft has another word. 1 searches every word.
+    /// as long as another word of the draft matches something. 1 searches every word.
     public var maxWordShare: Float = 0.5
 
     /// Scores of a gap in the draft's category are multiplied by 1 + this.
