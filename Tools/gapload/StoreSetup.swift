@@ -70,12 +70,7 @@ struct LoadError: Error, CustomStringConvertible {
 enum StoreSetup {
     /// Whether `path` already holds a store.
     static func holdsStore(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: dataFile(of: path))
-    }
-
-    /// The LMDB data file of the store in directory `path` (beside it, `lock.mdb`).
-    static func dataFile(of path: String) -> String {
-        (path as NSString).appendingPathComponent("data.mdb")
+        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("data.mdb"))
     }
 
     /// Reads the gaps of a corpus file, at most `limit` of them.

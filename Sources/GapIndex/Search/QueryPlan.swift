@@ -81,7 +81,10 @@ struct QueryPlanner {
         // weight is negative; BM25's log(1 + …) keeps it barely positive), yet its bound
         // keeps every document in play: it is not searched — unless the index is too small
         // for its frequencies to mean much, or no other word of the draft matches anything.
-        let frequencies = groups.map { exactFrequency($0.word) }
+        // Each word's exact term, looked up once: its frequency decides here, and it is the
+        // first of the word's variants.
+        let exacts = groups.map { locate($0.word, kind: .exact, weight: 1) }
+        let frequencies = exacts.map(\.documentFrequency)
         var common: [Int] = []
         var searched = Array(groups.indices)
         if documentCount >= Self.commonWordMinimumDocuments && parameters.maxWordShare < 1 {
@@ -89,10 +92,13 @@ struct QueryPlanner {
             common = groups.indices.filter { Float(frequencies[$0]) > limit }
             searched = groups.indices.filter { Float(frequencies[$0]) <= limit }
         }
-        var planned = resolve(mostInformative(searched, of: groups, frequencies: frequencies), prefixWord: prefixWord)
-        if !common.isEmpty && planned.allSatisfy({ $0.variants.isEmpty }) {
-            planned = resolve(mostInformative(common, of: groups, frequencies: frequencies), prefixWord: prefixWord)
+        func resolved(_ indices: [Int]) -> [QueryGroup] {
+            mostInformative(indices, of: groups, frequencies: frequencies).map { index in
+                resolve(groups[index], exact: exacts[index], isPrefix: groups[index].word == prefixWord)
+            }
         }
+        var planned = resolved(searched)
+        if !common.isEmpty && planned.allSatisfy({ $0.variants.isEmpty }) { planned = resolved(common) }
         groups = planned
         // The draft scored against itself, as if it were indexed.
         let p = parameters
@@ -113,35 +119,32 @@ struct QueryPlanner {
     /// Below this many documents, no word is too common to search (see ``RankingParameters/maxWordShare``).
     static let commonWordMinimumDocuments = 1000
 
-    /// The groups at `indices`, at most `maxQueryWords` of them: the most informative (idf
-    /// × weight) when there are more.
-    private func mostInformative(_ indices: [Int], of groups: [QueryGroup], frequencies: [Int]) -> [QueryGroup] {
-        guard indices.count > parameters.maxQueryWords else { return indices.map { groups[$0] } }
-        let scored = indices.map { index -> (QueryGroup, Float) in
+    /// Of the groups at `indices`, at most `maxQueryWords`: the most informative (idf ×
+    /// weight) when there are more.
+    private func mostInformative(_ indices: [Int], of groups: [QueryGroup], frequencies: [Int]) -> [Int] {
+        guard indices.count > parameters.maxQueryWords else { return indices }
+        let scored = indices.map { index -> (Int, Float) in
             let df = frequencies[index]
-            return (groups[index], inverseDocumentFrequency(df == 0 ? 1 : df) * groups[index].weight)
+            return (index, inverseDocumentFrequency(df == 0 ? 1 : df) * groups[index].weight)
         }
         return scored.sorted { $0.1 > $1.1 }.prefix(parameters.maxQueryWords).map(\.0)
     }
 
-    /// `groups` with their variants and the variants' scales.
-    private func resolve(_ groups: [QueryGroup], prefixWord: [UInt8]?) -> [QueryGroup] {
-        var groups = groups
-        for index in groups.indices {
-            let isPrefix = groups[index].word == prefixWord
-            groups[index].variants = variants(of: groups[index].word, prefix: isPrefix)
-            // An unfinished word is as informative as the set of words it may become: its
-            // completions share one idf, from their summed frequencies. (Each completion's own
-            // idf would rank a rare completion of a common prefix, "instagram" for "insta",
-            // far above the likely ones.)
-            let prefixFrequency = isPrefix ? groups[index].variants.reduce(0) { $0 + $1.documentFrequency } : 0
-            for v in groups[index].variants.indices {
-                let variant = groups[index].variants[v]
-                let df = isPrefix ? max(prefixFrequency, variant.documentFrequency) : variant.documentFrequency
-                groups[index].variants[v].scale = inverseDocumentFrequency(df) * variant.kindWeight * groups[index].weight
-            }
+    /// `group` with its variants (starting from its `exact` term) and their scales.
+    private func resolve(_ group: QueryGroup, exact: Variant, isPrefix: Bool) -> QueryGroup {
+        var group = group
+        group.variants = variants(of: group.word, exact: exact, prefix: isPrefix)
+        // An unfinished word is as informative as the set of words it may become: its
+        // completions share one idf, from their summed frequencies. (Each completion's own
+        // idf would rank a rare completion of a common prefix, "instagram" for "insta",
+        // far above the likely ones.)
+        let prefixFrequency = isPrefix ? group.variants.reduce(0) { $0 + $1.documentFrequency } : 0
+        for v in group.variants.indices {
+            let variant = group.variants[v]
+            let df = isPrefix ? max(prefixFrequency, variant.documentFrequency) : variant.documentFrequency
+            group.variants[v].scale = inverseDocumentFrequency(df) * variant.kindWeight * group.weight
         }
-        return groups
+        return group
     }
 
     /// BM25's idf, always positive. Frequencies count superseded copies of edited gaps too
@@ -152,19 +155,10 @@ struct QueryPlanner {
         return max(log1pf((n - d + 0.5) / (d + 0.5)), 1e-6)
     }
 
-    private func exactFrequency(_ word: [UInt8]) -> Int {
-        word.withUnsafeBufferPointer { bytes in
-            var df = 0
-            for segment in segments { if let t = segment.termID(bytes) { df += segment.documentFrequency(t) } }
-            if let t = delta.termID(bytes) { df += delta.documentFrequency(t) }
-            return df
-        }
-    }
-
-    /// The exact term, same-stem terms, typo variants and (for the unfinished word) prefix
+    /// The `exact` term, same-stem terms, typo variants and (for the unfinished word) prefix
     /// completions of `word`, deduplicated by term, each with its best kind.
-    private func variants(of word: [UInt8], prefix: Bool) -> [Variant] {
-        var byBytes: [[UInt8]: Variant] = [:]
+    private func variants(of word: [UInt8], exact: Variant, prefix: Bool) -> [Variant] {
+        var byBytes: [[UInt8]: Variant] = [word: exact]
         func add(_ bytes: [UInt8], _ kind: MatchKind, _ weight: Float, knownSegmentTerm: (segment: Int, term: Int)? = nil) {
             // A kind weighted 0 is switched off; it must not become a variant (scores are
             // strictly positive).
@@ -172,7 +166,6 @@ struct QueryPlanner {
             if let existing = byBytes[bytes], existing.kindWeight >= weight { return }
             byBytes[bytes] = locate(bytes, kind: kind, weight: weight, knownSegmentTerm: knownSegmentTerm)
         }
-        add(word, .exact, 1)
         // Same stem.
         let stem = Stemming.stem(of: word)
         stem.withUnsafeBufferPointer { stemBytes in

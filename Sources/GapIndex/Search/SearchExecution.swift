@@ -348,12 +348,10 @@ struct SearchExecution {
                 ? accumulate(only: group.variants[0], bases: bases, segments: includeSegments, listingChanges: true)
                 : accumulate(only: group.variants[0], bases: bases, segments: includeSegments, listingChanges: false)
         }
-        let k1 = parameters.k1
         let best = scratch.best
         let groupTouched = scratch.groupTouched
         var groupCount = 0
         for variant in group.variants {
-            let scale = variant.scale
             // Zero marks "untouched": a slot is listed once, when its best first becomes
             // positive, so the lists never outgrow the slot count.
             @inline(__always)
@@ -368,7 +366,7 @@ struct SearchExecution {
                 }
             }
             if includeSegments { forEachSegmentPosting(of: variant, bases: bases, keep) }
-            if let term = variant.deltaTerm { forEachDeltaPosting(of: term, scale: scale, base: bases.last!, keep) }
+            forEachDeltaPosting(of: variant, base: bases.last!, keep)
         }
         let scores = scratch.scores
         let touched = scratch.touched
@@ -396,8 +394,6 @@ struct SearchExecution {
     /// accumulator, without the pass over a per-group best.
     @inline(__always)
     private mutating func accumulate(only variant: Variant, bases: [Int], segments includeSegments: Bool, listingChanges: Bool) -> Float {
-        let k1 = parameters.k1
-        let scale = variant.scale
         let scores = scratch.scores
         let touched = scratch.touched
         let groupTouched = scratch.groupTouched
@@ -420,7 +416,7 @@ struct SearchExecution {
             }
         }
         if includeSegments { forEachSegmentPosting(of: variant, bases: bases, add) }
-        if let term = variant.deltaTerm { forEachDeltaPosting(of: term, scale: variant.scale, base: bases.last!, add) }
+        forEachDeltaPosting(of: variant, base: bases.last!, add)
         scratch.touchedCount = touchedCount
         scratch.groupTouchedCount = groupCount
         return maxSeen
@@ -454,10 +450,13 @@ struct SearchExecution {
         }
     }
 
-    /// Calls `body` with the global slot and score of each of the delta's postings of `term`.
+    /// Calls `body` with the global slot and score of each of the variant's postings in the
+    /// delta (whose slot 0 is global slot `base`).
     @inline(__always)
-    private func forEachDeltaPosting(of term: UInt32, scale: Float, base: Int, _ body: (Int, Float) -> Void) {
+    private func forEachDeltaPosting(of variant: Variant, base: Int, _ body: (Int, Float) -> Void) {
+        guard let term = variant.deltaTerm else { return }
         let k1 = parameters.k1
+        let scale = variant.scale
         delta.postingDocs[Int(term)].withUnsafeBufferPointer { docs in
             delta.postingFrequencies[Int(term)].withUnsafeBufferPointer { frequencies in
                 for j in 0..<docs.count {
