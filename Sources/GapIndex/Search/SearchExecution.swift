@@ -184,11 +184,18 @@ struct SearchExecution {
         var priors: [Float] = []
         var previousTop: [Candidate]?
         var finished = false
+        // The k-th best *complete* score among documents scored in full so far: a floor of
+        // the final k-th best that rises much faster than the k-th best partial sum, so
+        // phase 1 ends and candidates are dropped sooner (MaxScore's threshold, in a
+        // term-at-a-time search). 300 drafts at 100k: 8.6% fewer instructions.
+        var completeScored: [Int] = []
+        var completeBest = LargestFloats(count: request.limit)
+        let priorModel = PriorModel(request, parameters)
         for (index, group) in groups.enumerated() where !finished {
             let rest = remaining[index + 1]
             if candidates != nil {
                 accumulate(group, onlyAt: candidates!, bases: bases)
-                finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
+                finished = prune(&candidates!, &priors, rest: rest, limit: request.limit, floor: completeBest.smallest)
                 continue
             }
             // The documents a group changed are needed only by the selections after the first.
@@ -198,7 +205,15 @@ struct SearchExecution {
             // previous top k and the documents this group changed: no other score moved.
             let top = select(request, bases: bases, from: nil, since: previousTop)
             previousTop = top
-            guard top.count == request.limit, let kth = top.last?.score, rest * maxPrior < kth else { continue }
+            guard top.count == request.limit, var kth = top.last?.score else { continue }
+            for candidate in top where !completeScored.contains(candidate.global) {
+                completeScored.append(candidate.global)
+                let prior = priorModel.factor(facts(ofGlobal: candidate.global, bases: bases))
+                // A hair lower: the accumulated sums round differently.
+                completeBest.insert(completeScore(candidate.global, groups: groups, bases: bases) * prior * (1 - 1e-5))
+            }
+            kth = max(kth, completeBest.smallest)
+            guard rest * maxPrior < kth else { continue }
             // Phase 2 pays per candidate and group; while more documents would survive than
             // the next group has postings, accumulating that group for all is cheaper (and
             // leaves fewer survivors).
@@ -207,9 +222,26 @@ struct SearchExecution {
                 request, bases: bases, totalSlots: totalSlots, rest: rest, kth: kth, maxPrior: maxPrior)
             candidates = survivors
             priors = survivorPriors
-            finished = prune(&candidates!, &priors, rest: rest, limit: request.limit)
+            finished = prune(&candidates!, &priors, rest: rest, limit: request.limit, floor: completeBest.smallest)
         }
         return select(request, bases: bases, from: candidates)
+    }
+
+    /// A document's text score over every group (its best variant each), looked up in the
+    /// postings by binary search: cheap for the few documents of a top k.
+    private func completeScore(_ global: Int, groups: [QueryGroup], bases: [Int]) -> Float {
+        let k1 = parameters.k1
+        var total: Float = 0
+        for group in groups {
+            var best: Float = 0
+            for variant in group.variants {
+                guard let (title, description, titleNorm, descriptionNorm) = frequencies(variant, global: global, bases: bases) else { continue }
+                let weighted = Float(title) * Float(titleNorm) + Float(description) * Float(descriptionNorm)
+                best = max(best, variant.scale * saturation(weighted, k1: k1))
+            }
+            total += best
+        }
+        return total
     }
 
     /// Added to a group's posting count when ordering by bound per posting, so that among
@@ -553,9 +585,9 @@ struct SearchExecution {
     }
 
     /// Drops candidates that cannot reach the k-th best any more (lower bound: the score so
-    /// far, upper: plus `rest`, both times the document's prior). Returns whether the top k
-    /// are settled: no more than `limit` candidates are left.
-    private func prune(_ candidates: inout [UInt32], _ priors: inout [Float], rest: Float, limit: Int) -> Bool {
+    /// far, or `floor` if higher; upper: plus `rest`, both times the document's prior).
+    /// Returns whether the top k are settled: no more than `limit` candidates are left.
+    private func prune(_ candidates: inout [UInt32], _ priors: inout [Float], rest: Float, limit: Int, floor: Float) -> Bool {
         let scores = scratch.scores
         guard candidates.count > limit else { return true }
         let kept = candidates.withUnsafeMutableBufferPointer { candidates in
@@ -563,7 +595,7 @@ struct SearchExecution {
                 // The k-th largest lower bound.
                 var largest = LargestFloats(count: limit)
                 for i in 0..<candidates.count { largest.insert(scores[Int(candidates[i])] * priors[i]) }
-                let kth = largest.smallest
+                let kth = max(largest.smallest, floor)
                 var kept = 0
                 for i in 0..<candidates.count where (scores[Int(candidates[i])] + rest) * priors[i] >= kth {
                     candidates[kept] = candidates[i]
