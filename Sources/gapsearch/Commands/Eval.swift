@@ -140,6 +140,9 @@ struct Eval: ParsableCommand {
         case "twoTypoWeight": parameters.twoTypoWeight = value
         case "prefixWeight": parameters.prefixWeight = value
         case "maxFuzzyExpansions": parameters.maxFuzzyExpansions = Int(value)
+        case "maxPrefixExpansions": parameters.maxPrefixExpansions = Int(value)
+        case "fuzzyFrequencyFloor": parameters.fuzzyFrequencyFloor = Int(value)
+        case "fuzzyFrequencyShare": parameters.fuzzyFrequencyShare = value
         case "maxQueryWords": parameters.maxQueryWords = Int(value)
         case "maxWordShare": parameters.maxWordShare = value
         case "sameCategoryBoost": parameters.sameCategoryBoost = value
