@@ -82,17 +82,12 @@ struct BlockMaxSearch {
         }
         groupStarts.append(cursors.count)
         guard !cursors.isEmpty else { return }
-        state.norms.title.withUnsafeBufferPointer { titleNorms in
-            state.norms.description.withUnsafeBufferPointer { descriptionNorms in
-                state.blockSaturations.withUnsafeBufferPointer { blockSaturations in
-                    var walk = SegmentWalk(
-                        search: self, segment: segment, facts: state.facts.facts, base: base, cursors: cursors, groupStarts: groupStarts,
-                        titleNorms: titleNorms.baseAddress!, descriptionNorms: descriptionNorms.baseAddress!,
-                        blockSaturations: blockSaturations.baseAddress!)
-                    defer { walk.deallocate() }
-                    walk.run(into: &heap)
-                }
-            }
+        state.blockSaturations.withUnsafeBufferPointer { blockSaturations in
+            var walk = SegmentWalk(
+                search: self, segment: segment, facts: state.facts.facts, base: base, cursors: cursors, groupStarts: groupStarts,
+                norms: state.norms, blockSaturations: blockSaturations.baseAddress!)
+            defer { walk.deallocate() }
+            walk.run(into: &heap)
         }
     }
 }
@@ -120,8 +115,8 @@ private struct SegmentWalk {
     let frequencies: UnsafePointer<UInt8>
     let ids: UnsafePointer<UInt64>
     let limit: UInt32
-    let titleNorms: UnsafePointer<Float>
-    let descriptionNorms: UnsafePointer<Float>
+    let norms: Norms
+    let factors: UnsafePointer<Float>
     let blockSaturations: UnsafePointer<Float>
 
     let cursorCount: Int
@@ -151,8 +146,7 @@ private struct SegmentWalk {
 
     init(
         search: BlockMaxSearch, segment: Segment, facts: UnsafeMutablePointer<SlotFacts>, base: Int, cursors list: [PostingCursor],
-        groupStarts: [Int], titleNorms: UnsafePointer<Float>, descriptionNorms: UnsafePointer<Float>,
-        blockSaturations: UnsafePointer<Float>
+        groupStarts: [Int], norms: Norms, blockSaturations: UnsafePointer<Float>
     ) {
         bounds = search.bounds
         maxPrior = search.maxPrior
@@ -170,8 +164,8 @@ private struct SegmentWalk {
         frequencies = segment.postingFrequencies
         ids = segment.ids
         limit = UInt32(segment.documentCount)
-        self.titleNorms = titleNorms
-        self.descriptionNorms = descriptionNorms
+        self.norms = norms
+        factors = UnsafePointer(norms.factors)
         self.blockSaturations = blockSaturations
         cursorCount = list.count
         cursors = .allocate(capacity: list.count)
@@ -325,8 +319,7 @@ private struct SegmentWalk {
     private func score(_ c: Int) -> Float {
         let j = cursors[c].position
         let slot = Int(cursors[c].doc)
-        let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-        return cursors[c].scale * saturation(weighted, k1: k1)
+        return cursors[c].scale * saturation(weightedFrequency(frequencies, j, factors, slot), k1: k1)
     }
 
     /// Moves a cursor past the blocks that cannot matter: their bound plus every other

@@ -466,16 +466,14 @@ struct SearchExecution {
             let end = Int(segment.postingStarts[term + 1])
             let base = bases[index]
             let limit = segment.documentCount
-            let titleNorms = states[index].norms.title
-            let descriptionNorms = states[index].norms.description
+            let factors = states[index].norms.factors
             let docs = segment.postingDocs
             let frequencies = segment.postingFrequencies
             var j = Int(segment.postingStarts[term])
             while j < end {
                 let slot = Int(docs[j])
                 if slot < limit {  // always, in a well-formed segment
-                    let weighted = Float(frequencies[2 &* j]) * titleNorms[slot] + Float(frequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                    body(base &+ slot, scale * saturation(weighted, k1: k1))
+                    body(base &+ slot, scale * saturation(weightedFrequency(frequencies, j, factors, slot), k1: k1))
                 }
                 j &+= 1
             }
@@ -489,12 +487,12 @@ struct SearchExecution {
         guard let term = variant.deltaTerm else { return }
         let k1 = parameters.k1
         let scale = variant.scale
+        let factors = deltaNorms.factors
         delta.postingDocs[Int(term)].withUnsafeBufferPointer { docs in
             delta.postingFrequencies[Int(term)].withUnsafeBufferPointer { frequencies in
                 for j in 0..<docs.count {
                     let slot = Int(docs[j])
-                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title[slot] + Float(frequencies[2 * j + 1]) * deltaNorms.description[slot]
-                    body(base + slot, scale * saturation(weighted, k1: k1))
+                    body(base + slot, scale * saturation(weightedFrequency(frequencies.baseAddress!, j, factors, slot), k1: k1))
                 }
             }
         }
@@ -526,8 +524,7 @@ struct SearchExecution {
                 var j = Int(segment.postingStarts[term])
                 let end = Int(segment.postingStarts[term + 1])
                 let docs = segment.postingDocs
-                let titleNorms = states[index].norms.title
-                let descriptionNorms = states[index].norms.description
+                let factors = states[index].norms.factors
                 if end - j <= candidates.count {
                     if !marked {
                         for candidate in candidates { marks[Int(candidate)] = 1 }
@@ -538,9 +535,7 @@ struct SearchExecution {
                         let slot = Int(docs[j])
                         let global = Int(base) &+ slot
                         if slot < limit && marks[global] != 0 {
-                            let weighted = Float(segment.postingFrequencies[2 &* j]) * titleNorms[slot]
-                                + Float(segment.postingFrequencies[2 &* j &+ 1]) * descriptionNorms[slot]
-                            let score = scale * saturation(weighted, k1: k1)
+                            let score = scale * saturation(weightedFrequency(segment.postingFrequencies, j, factors, slot), k1: k1)
                             if single { scores[global] += score } else if score > best[global] { best[global] = score }
                         }
                         j &+= 1
@@ -552,10 +547,7 @@ struct SearchExecution {
                     j = gallop(docs, from: j, to: end, toward: slot)
                     guard j < end else { break }
                     guard docs[j] == slot else { continue }
-                    let s = Int(slot)
-                    let weighted = Float(segment.postingFrequencies[2 &* j]) * titleNorms[s]
-                        + Float(segment.postingFrequencies[2 &* j &+ 1]) * descriptionNorms[s]
-                    let score = scale * saturation(weighted, k1: k1)
+                    let score = scale * saturation(weightedFrequency(segment.postingFrequencies, j, factors, Int(slot)), k1: k1)
                     if single { scores[Int(candidate)] += score } else if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
             }
@@ -570,7 +562,7 @@ struct SearchExecution {
                     guard j < docs.count else { break }
                     guard docs[j] == slot else { continue }
                     let s = Int(slot)
-                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title[s] + Float(frequencies[2 * j + 1]) * deltaNorms.description[s]
+                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title(s) + Float(frequencies[2 * j + 1]) * deltaNorms.description(s)
                     let score = scale * saturation(weighted, k1: k1)
                     if single { scores[Int(candidate)] += score } else if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
@@ -768,7 +760,7 @@ struct SearchExecution {
             let docs = delta.postingDocs[Int(term)]
             guard let j = binarySearch(docs, UInt32(slot)) else { return nil }
             let frequencies = delta.postingFrequencies[Int(term)]
-            return (frequencies[2 * j], frequencies[2 * j + 1], Double(deltaNorms.title[slot]), Double(deltaNorms.description[slot]))
+            return (frequencies[2 * j], frequencies[2 * j + 1], Double(deltaNorms.title(slot)), Double(deltaNorms.description(slot)))
         }
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
@@ -785,7 +777,7 @@ struct SearchExecution {
         guard low < Int(segment.postingStarts[term + 1]), segment.postingDocs[low] == slot else { return nil }
         return (
             segment.postingFrequencies[2 * low], segment.postingFrequencies[2 * low + 1],
-            Double(states[index].norms.title[Int(slot)]), Double(states[index].norms.description[Int(slot)])
+            Double(states[index].norms.title(Int(slot))), Double(states[index].norms.description(Int(slot)))
         )
     }
 }
