@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Benchmarks for the LMDB wrapper (LMDBBenchmarks), the GapStore library (GapStoreBenchmarks),
-// the GapIndex search engine (GapIndexBenchmarks) and workloads on gapcorpus text
-// (WorkloadBenchmarks: analyzer MB/s, writes while the search index is maintained, reports),
+// the GapIndex search engine (GapIndexBenchmarks) and workloads (WorkloadBenchmarks: analyzer
+// MB/s, writes while the search index is maintained, reports), the last two on gapcorpus text,
 // kept in a package of their own so the main package does not depend on package-benchmark. Run from the repository root (README.md
 // has the details):
 //
@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "GapIndex", package: "gapsearch"),
+                .product(name: "GapCorpus", package: "gapsearch"),
             ],
             path: "GapIndexBenchmarks",
             plugins: [

@@ -1,23 +1,28 @@
 import Benchmark
+import GapCorpus
 import GapIndex
 
 // Benchmarks of the GapIndex library (the duplicate-search engine), in process: analysis,
 // segment building, and searches over one segment of 10,000, 100,000 or 1,000,000 synthetic
-// documents.
+// product gaps.
 //
-// The corpus is generated here (GapCorpus is not a product): a seeded SplitMix64 draws words
-// by a Zipf-like law (s = 1) from a vocabulary of a few hundred product words. Titles have
-// 5–12 words, descriptions 30–150. Drafts (the search queries) are built from a random
-// document's words: 12–60 of them, some dropped or swapped, and one letter changed in about
-// one word of 8, so typo tolerance is exercised. Long drafts have the document's title and a
-// description of 150–300 words, with the same noise. As-you-type queries are 1–4 words of a
-// title with the last one cut short.
+// The corpus is GapCorpus's (`CorpusGenerator`, seed 1, default rates): the gaps and queries
+// `gapcorpus corpus --seed 1` and `gapcorpus queries --seed 1 --count 1000` write, indexed and
+// searched as gapbench does. Titles of 5–12 words and descriptions of 30–150 words in the
+// vocabulary of a developer platform's product areas, Zipf-distributed filler, 15% of gaps
+// re-asking an earlier one in other words, and a long tail of specific terms (names,
+// identifiers, error codes) that makes the vocabulary grow with the corpus as real trackers'
+// does: about 25k distinct words at 10k gaps, 135k at 100k. Search cost depends on that
+// vocabulary (the fuzzy lookups walk the dictionary; rare terms have short postings), which is
+// why the suite no longer draws from a few hundred words of its own. Drafts are
+// `QueryGenerator.paraphrases` (12–60 words, synonyms, dropped words, typos), as-you-type
+// queries `QueryGenerator.prefixes`; long drafts are built here (`longDrafts`).
 //
 // Each corpus size's segment is built once per process, in a lazily initialised global
 // (`corpus10k`, `corpus100k`, `corpus1M`) that only the setup hooks of that size's benchmarks
 // touch, outside any measurement: the segment bytes stay alive for the whole run and a
-// `LiveIndex` has already been updated with a segment opened from them. The documents are not
-// kept (see `SearchCorpus`). Each search iteration reopens the segment from those bytes
+// `LiveIndex` has already been updated with a segment opened from them. The gaps are not kept
+// (see `SearchCorpus`). Each search iteration reopens the segment from those bytes
 // (`openSegment` checks only the header after the first, full check) and runs one query,
 // cycling through 1,000 prepared queries, so the numbers — and the malloc counts — are per
 // query.
@@ -32,8 +37,8 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Analysis
 
-    // The analyzer over 100 descriptions (30–150 words each) per iteration; reported per
-    // iteration (package-benchmark scales only by powers of 1,000).
+    // The analyzer over 100 descriptions per iteration; reported per iteration
+    // (package-benchmark scales only by powers of 1,000).
     Benchmark(
         "GapIndex analyze 100 descriptions",
         configuration: .init(timeUnits: .microseconds, maxDuration: .seconds(3)),
@@ -86,8 +91,9 @@ let benchmarks: @Sendable () -> Void = {
         "GapIndex search 100k long drafts", { corpus100k }, \.longDrafts,
         configuration: .init(timeUnits: .microseconds, maxDuration: .seconds(15), maxIterations: 1_000))
 
-    // The 1M fixture takes tens of seconds and a few GB to build, in each of these two
-    // processes; at most one pass over the 1,000 queries, or 30 s, keeps each benchmark short.
+    // The 1M fixture takes about 2 minutes (mostly generating the gaps) and 3.5 GB at peak to
+    // build, in each of these two processes; at most one pass over the 1,000 queries, or 30 s,
+    // keeps each benchmark short.
     let oneMillion = Benchmark.Configuration(timeUnits: .microseconds, maxDuration: .seconds(30), maxIterations: 1_000)
     searchBenchmark("GapIndex search 1M drafts", { corpus1M }, \.drafts, configuration: oneMillion)
     searchBenchmark("GapIndex search 1M as-you-type", { corpus1M }, \.prefixes, configuration: oneMillion)
@@ -123,14 +129,17 @@ private func searchBenchmark(
 
 // MARK: - Fixtures
 
+/// The GapCorpus seed of every fixture: the seed the gapcorpus files in Tools/README.md are
+/// written with, so a size's queries are those files' first 1,000 (and gapbench can measure
+/// their recall). The sizes share one stream: the 10k corpus is the start of the 100k one.
+let corpusSeed: UInt64 = 1
+
 /// The segment bytes and queries of one corpus size, plus a `LiveIndex` (default parameters)
 /// already updated with the segment.
 ///
-/// The documents are generated as `SegmentBuilder.build` reads them and are not kept: the
-/// builder's own structures and the segment bytes are what a large corpus costs in memory.
-/// Only the generator's state before each document is kept (8 bytes a document), so the
-/// documents the queries are made from can be generated again. The queries are the same as if
-/// every document had been kept: the same generator draws them, after all the documents.
+/// The gaps are generated, indexed, turned into queries and let go: the query generators need
+/// the whole corpus, but a fixture keeps only the segment bytes, the index and the queries
+/// (1M gaps are about 1 GB of strings).
 final class SearchCorpus: Sendable {
     let bytes: [UInt8]
     let index: LiveIndex
@@ -139,35 +148,48 @@ final class SearchCorpus: Sendable {
     let longDrafts: [SearchRequest]
 
     init(documentCount: Int, seed: UInt64) {
-        var random = SplitMix64(seed: seed)
-        var states: [SplitMix64] = []
-        states.reserveCapacity(documentCount)
-        let documents = (0..<documentCount).lazy.map { number in
-            states.append(random)
-            return Corpus.document(number, &random).document
-        }
+        let gaps = generateGaps(documentCount, seed: seed)
         let analyzer = Analyzer()
-        let bytes = SegmentBuilder.build(documents, analyzer: analyzer, sequence: 1)
+        let bytes = SegmentBuilder.build(indexDocuments(gaps), analyzer: analyzer, sequence: 1)
         let index = LiveIndex(analyzer: analyzer)
         Self.load(bytes, into: index)
         self.bytes = bytes
         self.index = index
 
-        /// A random document, generated again from its state.
-        func source() -> Corpus.Document {
-            let number = Int(random.next() % UInt64(documentCount))
-            var state = states[number]
-            return Corpus.document(number, &state)
+        // As gapbench runs a gapcorpus query set; both kinds use the corpus seed, as
+        // `gapcorpus queries` does by default.
+        let paraphrases = QueryGenerator.paraphrases(of: gaps, count: 1_000, seed: seed)
+        drafts = paraphrases.map { SearchRequest(title: $0.title, description: $0.description, limit: 10) }
+        prefixes = QueryGenerator.prefixes(of: gaps, count: 1_000, seed: seed).map {
+            SearchRequest(title: $0.title, description: $0.description, limit: 10, prefixLastWord: true)
         }
-        func queries(_ make: (Corpus.Document, inout SplitMix64) -> SearchRequest) -> [SearchRequest] {
-            (0..<1_000).map { _ in
-                let document = source()
-                return make(document, &random)
+        longDrafts = Self.longDrafts(paraphrases, gaps: gaps, seed: seed)
+    }
+
+    /// Long drafts — the "150-word description" case — for the drafts' targets. GapCorpus makes
+    /// none, and its paraphraser is internal, so they are assembled here from its public API:
+    /// the paraphrase's title (rephrased, with typos), and a description of 150–300 words
+    /// (uniform) made of the target's whole description continued with the descriptions of
+    /// random other gaps of its category, cut to that length. The description has no typos; its
+    /// tail brings the category's phrases and other gaps' specific terms, as a long draft that
+    /// wanders brings words the target lacks.
+    static func longDrafts(_ paraphrases: [SyntheticQuery], gaps: [SyntheticGap], seed: UInt64) -> [SearchRequest] {
+        var byCategory: [String: [Int]] = [:]
+        for gap in gaps { byCategory[gap.category, default: []].append(gap.index) }
+        var random = SeededRandom(seed: seed ^ 0x10A6_D4AF)
+        return paraphrases.map { paraphrase in
+            let target = gaps[paraphrase.target]
+            let length = Int.random(in: 150...300, using: &random)
+            let others = byCategory[target.category]!
+            precondition(others.count > 1, "a long draft needs other gaps of its category")
+            var words = target.description.split(separator: " ")
+            while words.count < length {
+                let other = others[Int(random.next() % UInt64(others.count))]
+                if other != target.index { words += gaps[other].description.split(separator: " ") }
             }
+            return SearchRequest(
+                title: paraphrase.title, description: words.prefix(length).joined(separator: " "), limit: 10)
         }
-        drafts = queries(Corpus.draft)
-        prefixes = queries(Corpus.prefixQuery)
-        longDrafts = queries(Corpus.longDraft)
     }
 
     /// A second `LiveIndex` over the same segment bytes, with other parameters.
@@ -185,9 +207,9 @@ final class SearchCorpus: Sendable {
     }
 }
 
-let corpus10k = SearchCorpus(documentCount: 10_000, seed: 0x6A9_0010)
-let corpus100k = SearchCorpus(documentCount: 100_000, seed: 0x6A9_0100)
-let corpus1M = SearchCorpus(documentCount: 1_000_000, seed: 0x6A9_1000)
+let corpus10k = SearchCorpus(documentCount: 10_000, seed: corpusSeed)
+let corpus100k = SearchCorpus(documentCount: 100_000, seed: corpusSeed)
+let corpus1M = SearchCorpus(documentCount: 1_000_000, seed: corpusSeed)
 
 /// The 100k segment with typo tolerance off (`oneTypoFrom`/`twoTyposFrom` 1,000).
 let noTyposIndex100k: LiveIndex = {
@@ -201,194 +223,34 @@ struct AnalyzeInput: Sendable {
     let descriptions: [String]
 }
 
-let analyzeInput: AnalyzeInput = {
-    var random = SplitMix64(seed: 0x6A9_0001)
-    return AnalyzeInput(descriptions: Corpus.documents(100, &random).map(\.document.description))
-}()
+let analyzeInput = AnalyzeInput(descriptions: generateGaps(100, seed: corpusSeed).map(\.description))
 
 struct BuildInput: Sendable {
     let analyzer = Analyzer()
     let documents: [IndexDocument]
 }
 
-let buildInput: BuildInput = {
-    var random = SplitMix64(seed: 0x6A9_0002)
-    return BuildInput(documents: Corpus.documents(10_000, &random).map(\.document))
-}()
+let buildInput = BuildInput(documents: Array(indexDocuments(generateGaps(10_000, seed: corpusSeed))))
 
-// MARK: - Synthetic corpus
+// MARK: - Corpus
 
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in `range`.
-    mutating func next(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+/// The first `count` gaps of GapCorpus `seed` (default rates); the generator, which keeps
+/// every gap's outline, is let go here.
+func generateGaps(_ count: Int, seed: UInt64) -> [SyntheticGap] {
+    var generator = CorpusGenerator(seed: seed)
+    return generator.generate(count)
 }
 
-enum Corpus {
-    struct Document {
-        var document: IndexDocument
-        var titleWords: [String]
-        var descriptionWords: [String]
-    }
-
-    /// Function words (descriptions only, at the top of the Zipf ranking).
-    static let functionWords = """
-        the to and a of in for is it when we our they with on not this that be can have are as \
-        from at but or so would need which their
-        """.split(separator: " ").map(String.init)
-
-    /// Content words, in Zipf rank order.
-    static let contentWords = """
-        export report dashboard customer account user invoice billing search filter sync api \
-        login password permission role team project task workflow approval notification email \
-        calendar integration salesforce slack jira webhook import csv pdf excel chart metric \
-        mobile android ios offline upload download attachment file folder document template \
-        comment mention reminder schedule recurring payment subscription plan pricing discount \
-        tax currency language translation timezone audit log history version backup restore \
-        archive delete bulk edit duplicate merge tag label category priority status field \
-        custom form survey response feedback rating analytics forecast pipeline opportunity \
-        contract quote order shipment inventory warehouse product catalog price vendor supplier \
-        expense receipt reimbursement budget approval payroll employee timesheet holiday leave \
-        onboarding training certificate badge sso saml oauth token session timeout security \
-        encryption compliance gdpr retention policy admin console settings preference theme \
-        dark accessibility keyboard shortcut screen reader contrast font layout column row \
-        table grid sort pagination scroll performance slow loading latency error crash freeze \
-        retry queue batch limit quota storage bandwidth region server database backup cluster \
-        replica migration upgrade release deploy pipeline build test staging sandbox preview \
-        widget embed iframe share link public private guest invite group channel thread reply \
-        reaction emoji attachment preview thumbnail image video audio recording transcript \
-        caption print export scheduled daily weekly monthly quarterly annual summary digest \
-        alert threshold anomaly trend comparison benchmark goal target milestone roadmap \
-        sprint backlog estimate story epic release note changelog status page incident outage \
-        escalation ticket support agent chat bot macro canned response sla breach routing \
-        assignment territory lead contact company domain enrichment scoring segment campaign \
-        newsletter unsubscribe bounce deliverability domain dkim spf signature branding logo \
-        color palette whitelabel subdomain certificate renewal expiry license seat usage \
-        overage refund credit note dunning retry card bank transfer ach sepa wire stripe \
-        paypal checkout cart coupon gift shipping address validation geocoding map route \
-        driver vehicle fleet tracking barcode scanner label printer kiosk terminal register \
-        shift rota availability booking appointment waitlist capacity venue ticketing seating \
-        multiple several missing broken wrong duplicated delayed incorrect unable cannot \
-        support allow enable disable configure automatically manually instead separate across \
-        between within without every each per option ability setting
-        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
-
-    /// Cumulative Zipf (s = 1) weights over `words`, normalised to 1.
-    static func zipf(_ count: Int) -> [Double] {
-        var cumulative: [Double] = []
-        var sum = 0.0
-        for rank in 1...count {
-            sum += 1.0 / Double(rank)
-            cumulative.append(sum)
-        }
-        return cumulative.map { $0 / sum }
-    }
-
-    static let descriptionVocabulary = functionWords + contentWords
-    static let descriptionWeights = zipf(descriptionVocabulary.count)
-    static let titleWeights = zipf(contentWords.count)
-
-    static func draw(_ words: [String], _ weights: [Double], _ random: inout SplitMix64) -> String {
-        let u = random.unit()
-        var low = 0
-        var high = weights.count - 1
-        while low < high {
-            let mid = (low + high) / 2
-            if weights[mid] < u { low = mid + 1 } else { high = mid }
-        }
-        return words[low]
-    }
-
-    /// Document number `number` (its id is `number + 1`), drawn from `random`.
-    static func document(_ number: Int, _ random: inout SplitMix64) -> Document {
-        let titleWords = (0..<random.next(in: 5...12)).map { _ in draw(contentWords, titleWeights, &random) }
-        let descriptionWords = (0..<random.next(in: 30...150)).map { _ in
-            draw(descriptionVocabulary, descriptionWeights, &random)
-        }
-        let attributes = DocumentAttributes(
-            status: UInt8(random.next() % 3), category: UInt32(random.next() % 10 + 1),
-            team: random.next() % 10 + 1, createdAt: 1_700_000_000_000 + Int64(number) * 60_000)
-        return Document(
-            document: IndexDocument(
-                id: UInt64(number + 1), title: titleWords.joined(separator: " "),
-                description: descriptionWords.joined(separator: " "), attributes: attributes),
-            titleWords: titleWords, descriptionWords: descriptionWords)
-    }
-
-    static func documents(_ count: Int, _ random: inout SplitMix64) -> [Document] {
-        (0..<count).map { document($0, &random) }
-    }
-
-    /// One letter of `word` changed to another (not the first letter).
-    static func typo(_ word: String, _ random: inout SplitMix64) -> String {
-        var bytes = Array(word.utf8)
-        guard bytes.count >= 3 else { return word }
-        let position = random.next(in: 1...(bytes.count - 1))
-        var letter = UInt8(ascii: "a") + UInt8(random.next() % 26)
-        if letter == bytes[position] { letter = letter == UInt8(ascii: "z") ? UInt8(ascii: "a") : letter + 1 }
-        bytes[position] = letter
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `words` with about 1 in 10 dropped, about 1 in 10 swapped with its neighbour, and one
-    /// letter changed in about 1 in 8.
-    static func mangle(_ words: [String], _ random: inout SplitMix64) -> [String] {
-        var result = words.filter { _ in random.next() % 10 != 0 }
-        var i = 0
-        while i + 1 < result.count {
-            if random.next() % 10 == 0 { result.swapAt(i, i + 1); i += 1 }
-            i += 1
-        }
-        return result.map { random.next() % 8 == 0 ? typo($0, &random) : $0 }
-    }
-
-    /// A draft of 12–60 words from `source`'s title and description, mangled (``mangle(_:_:)``).
-    static func draft(from source: Document, _ random: inout SplitMix64) -> SearchRequest {
-        let total = random.next(in: 12...60)
-        let title = Array(mangle(source.titleWords, &random).prefix(total))
-        let description = Array(mangle(source.descriptionWords, &random).prefix(total - title.count))
-        return SearchRequest(
-            title: title.joined(separator: " "), description: description.joined(separator: " "), limit: 10)
-    }
-
-    /// A draft with `source`'s whole title and a description of 150–300 words, both mangled
-    /// (``mangle(_:_:)``). The description is `source`'s, continued with words drawn as every
-    /// description's words are (independently, by the same law), so it reads as a longer
-    /// description of the same document: 1.25 × the length is drawn, and the mangled text is
-    /// cut to the length.
-    static func longDraft(from source: Document, _ random: inout SplitMix64) -> SearchRequest {
-        let length = random.next(in: 150...300)
-        var words = source.descriptionWords
-        for _ in 0..<(length + length / 4) { words.append(draw(descriptionVocabulary, descriptionWeights, &random)) }
-        let title = mangle(source.titleWords, &random)
-        let description = mangle(words, &random).prefix(length)
-        return SearchRequest(
-            title: title.joined(separator: " "), description: description.joined(separator: " "), limit: 10)
-    }
-
-    /// 1–4 consecutive words of `source`'s title, the last one cut short (at least 2 letters
-    /// kept, at least 1 removed, when it has 3 or more).
-    static func prefixQuery(from source: Document, _ random: inout SplitMix64) -> SearchRequest {
-        let count = min(random.next(in: 1...4), source.titleWords.count)
-        let start = random.next(in: 0...(source.titleWords.count - count))
-        var words = Array(source.titleWords[start..<(start + count)])
-        let last = words[count - 1]
-        if last.count >= 3 { words[count - 1] = String(last.prefix(random.next(in: 2...(last.count - 1)))) }
-        return SearchRequest(title: words.joined(separator: " "), limit: 10, prefixLastWord: true)
+/// `gaps` as gapbench indexes a gapcorpus corpus: id `index + 1`, categories numbered 1, 2, …
+/// in order of first appearance, no other attributes (status, team and creation time 0). Lazy,
+/// so that building from it makes no array of documents beside the gaps.
+func indexDocuments(_ gaps: [SyntheticGap]) -> LazyMapSequence<[SyntheticGap], IndexDocument> {
+    var categories: [String: UInt32] = [:]
+    return gaps.lazy.map { gap in
+        let category = categories[gap.category] ?? UInt32(categories.count + 1)
+        categories[gap.category] = category
+        return IndexDocument(
+            id: UInt64(gap.index + 1), title: gap.title, description: gap.description,
+            attributes: DocumentAttributes(category: category))
     }
 }
