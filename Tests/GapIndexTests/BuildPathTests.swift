@@ -36,6 +36,76 @@ struct BuildPathTests {
         #expect(absent.withUnsafeBufferPointer { interner.find($0) } == nil)
     }
 
+    /// Sorting ids by their terms' first eight bytes, then the rest on a tie, gives plain
+    /// bytewise order: zero bytes, shared 8-byte prefixes, prefixes of one another.
+    @Test func sortedBytewiseMatchesLexicographicOrder() {
+        var rng = SplitMix64(seed: 0x50_7B17)
+        var interner = TermInterner()
+        let stems: [[UInt8]] = [[], Array("configur".utf8), Array("abc".utf8), [0, 0], [0xFF]]
+        for _ in 0..<5_000 {
+            var term = stems[Int.random(in: 0..<stems.count, using: &rng)]
+            term += (0..<Int.random(in: 0...12, using: &rng)).map { _ in [0, 1, 97, 98, 0xFF][Int.random(in: 0..<5, using: &rng)] }
+            _ = term.withUnsafeBufferPointer { interner.intern($0) }
+        }
+        let ids = (0..<UInt32(interner.count)).shuffled(using: &rng)
+        let expected = ids.sorted { interner.bytes(of: $0).lexicographicallyPrecedes(interner.bytes(of: $1)) }
+        #expect(interner.sortedBytewise(ids) == expected)
+        #expect(interner.sortedBytewise([]) == [])
+    }
+
+    // MARK: - Bulk build
+
+    /// A segment written from the bulk build's flat postings is byte for byte the one written
+    /// from the live delta's per-term postings (apart from the random nonce), with documents
+    /// replaced and removed along the way.
+    @Test(arguments: [1, 2, 3])
+    func bulkAndDeltaIndexesWriteTheSameSegment(_ seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let words = [
+            "export", "exports", "exporting", "csv", "single", "sign", "on", "sso", "two", "factor", "authentication",
+            "repo", "repository", "getHTTPResponse", "HDFS-1234", "oauth2", "Café", "Straße", "the", "a", "k8s",
+            "user", "interface", "dashboard", "dashboards", "timeout", "org.apache.hadoop", "don't", "team's",
+        ]
+        func text(_ count: Int) -> String {
+            (0..<count).map { _ in words[Int.random(in: 0..<words.count, using: &rng)] }.joined(separator: " ")
+        }
+        let analyzer = Analyzer()
+        var bulk = BulkIndex(analyzer: analyzer)
+        var delta = DeltaIndex(analyzer: analyzer)
+        var id: UInt64 = 0
+        for _ in 0..<400 {
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0:
+                // The same id again replaces the document.
+                break
+            case 1:
+                let removed = UInt64.random(in: 0...id, using: &rng)
+                bulk.remove(id: removed)
+                delta.remove(id: removed)
+                continue
+            default:
+                id += 1
+            }
+            // Sometimes a word more than 255 times (frequencies are capped).
+            let repeats = Int.random(in: 0..<20, using: &rng) == 0 ? 300 : 0
+            let document = IndexDocument(
+                id: id, title: text(Int.random(in: 0...8, using: &rng)),
+                description: text(Int.random(in: 0...40, using: &rng)) + String(repeating: " export", count: repeats),
+                attributes: DocumentAttributes(
+                    status: UInt8.random(in: 0...3, using: &rng), category: UInt32.random(in: 0...9, using: &rng),
+                    team: rng.next(), merged: Bool.random(using: &rng), createdAt: Int64.random(in: 0...1_000_000, using: &rng)))
+            bulk.add(document)
+            delta.add(document)
+        }
+        let fromBulk = SegmentWriter.serialize(bulk, analyzerFingerprint: analyzer.fingerprint, sequence: 7)
+        let fromDelta = SegmentWriter.serialize(delta, analyzerFingerprint: analyzer.fingerprint, sequence: 7)
+        let nonce = 80..<88
+        #expect(fromBulk.count == fromDelta.count)
+        #expect(fromBulk[..<nonce.lowerBound] == fromDelta[..<nonce.lowerBound])
+        #expect(fromBulk[nonce.upperBound...] == fromDelta[nonce.upperBound...])
+        #expect(fromBulk.count > SegmentWriter.minimumSize)
+    }
+
     // MARK: - StopWords
 
     /// The packed table (words of up to 7 bytes) and the byte table (longer words) agree

@@ -1,14 +1,10 @@
-/// A mutable inverted index in memory: what a segment is built from, and the live "delta"
-/// that holds gaps changed since the last segment.
-///
-/// Postings are parallel arrays per term: ascending document slots (`UInt32`) and two term
-/// frequencies per posting (title, description; each capped at 255). No object per posting.
-struct MemoryIndex {
+/// A mutable inverted index in memory: the live "delta" that holds gaps changed since the
+/// last segment (``DeltaIndex``), and what a segment is built from (``BulkIndex``). The two
+/// differ only in how they keep postings (see ``PostingStore``).
+struct MemoryIndex<Postings: PostingStore> {
     let analyzer: Analyzer
     private(set) var terms = TermInterner()
-    private(set) var postingDocs: [ContiguousArray<UInt32>] = []
-    private(set) var postingFrequencies: [ContiguousArray<UInt8>] = []
-    /// Stems of the terms: `stemOfTerm[term]` indexes `stems` and `termsOfStem`.
+    private(set) var postings = Postings()
     private(set) var stems = TermInterner()
     private(set) var stemOfTerm: [UInt32] = []
     private(set) var termsOfStem: [[UInt32]] = []
@@ -39,7 +35,7 @@ struct MemoryIndex {
     // Scratch for counting one document's terms: `docTermIndex[term]` is the index + 1 of the
     // term in `docTerms` while the document is being added, 0 otherwise.
     private var docTermIndex: [UInt32] = []
-    private var docTerms: [(term: UInt32, title: UInt32, description: UInt32)] = []
+    private var docTerms: [DocumentTermCount] = []
     /// The analyzer's buffers, reused for every field of every document.
     private var scratch = Analyzer.Scratch()
 
@@ -58,20 +54,9 @@ struct MemoryIndex {
         let titleLength = collect(document.title, field: 0, &scratch)
         let descriptionLength = collect(document.description, field: 1, &scratch)
         swap(&scratch, &self.scratch)
-        // Postings stay sorted by slot because slots only grow. Through buffer pointers: an
-        // element of `postingDocs` mutated in place checks the outer array's uniqueness each time.
-        postingDocs.withUnsafeMutableBufferPointer { postingDocs in
-            postingFrequencies.withUnsafeMutableBufferPointer { postingFrequencies in
-                docTermIndex.withUnsafeMutableBufferPointer { docTermIndex in
-                    for entry in docTerms {
-                        let term = Int(entry.term)
-                        postingDocs[term].append(slot)
-                        postingFrequencies[term].append(UInt8(min(entry.title, 255)))
-                        postingFrequencies[term].append(UInt8(min(entry.description, 255)))
-                        docTermIndex[term] = 0
-                    }
-                }
-            }
+        docTerms.withUnsafeBufferPointer { postings.append(slot: slot, $0) }
+        docTermIndex.withUnsafeMutableBufferPointer { docTermIndex in
+            for entry in docTerms { docTermIndex[Int(entry.term)] = 0 }
         }
         docTerms.removeAll(keepingCapacity: true)
         ids.append(document.id)
@@ -107,8 +92,7 @@ struct MemoryIndex {
         analyzer.analyze(text, &scratch) { bytes, _, _ in
             let (term, isNew) = terms.intern(bytes)
             if isNew {
-                postingDocs.append([])
-                postingFrequencies.append([])
+                postings.addTerm()
                 docTermIndex.append(0)
                 var stem = Array(bytes)
                 Stemming.stem(&stem)
@@ -171,6 +155,119 @@ struct MemoryIndex {
     /// The id of a term, if any document has it.
     func termID(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? { terms.find(bytes) }
 
+    /// Calls `body` for every posting, live or superseded; a term's postings come in ascending
+    /// slot order.
+    @inline(__always)
+    func forEachPosting(_ body: (_ term: Int, _ slot: UInt32, _ title: UInt8, _ description: UInt8) -> Void) {
+        postings.forEachPosting(body)
+    }
+}
+
+/// The live delta: postings kept per term, searchable as documents arrive.
+typealias DeltaIndex = MemoryIndex<PostingLists>
+
+/// What ``SegmentBuilder`` fills: postings appended in one flat run and grouped by term once,
+/// when the segment is written.
+typealias BulkIndex = MemoryIndex<AppendedPostings>
+
+extension MemoryIndex where Postings == PostingLists {
+    /// Per term, the ascending slots of the documents that have it.
+    var postingDocs: [ContiguousArray<UInt32>] { postings.docs }
+    /// Per term, the title and description frequency of each of its postings.
+    var postingFrequencies: [ContiguousArray<UInt8>] { postings.frequencies }
+
     /// How many documents (live or superseded) have the term.
-    func documentFrequency(_ term: UInt32) -> Int { postingDocs[Int(term)].count }
+    func documentFrequency(_ term: UInt32) -> Int { postings.docs[Int(term)].count }
+}
+
+/// A term of one document with its frequency in each field.
+typealias DocumentTermCount = (term: UInt32, title: UInt32, description: UInt32)
+
+/// How a ``MemoryIndex`` keeps its postings: each posting is a document slot with the term's
+/// frequency in the title and in the description (each capped at 255).
+protocol PostingStore {
+    init()
+    /// Makes room for a new term (term ids are dense: its id is the number of terms before).
+    mutating func addTerm()
+    /// Adds the postings of document `slot` (greater than any slot added before) for its
+    /// distinct terms.
+    mutating func append(slot: UInt32, _ terms: UnsafeBufferPointer<DocumentTermCount>)
+    /// Calls `body` for every posting; a term's postings come in ascending slot order.
+    func forEachPosting(_ body: (_ term: Int, _ slot: UInt32, _ title: UInt8, _ description: UInt8) -> Void)
+}
+
+/// Postings as parallel arrays per term: ascending slots, and two frequencies per posting.
+/// No object per posting.
+struct PostingLists: PostingStore {
+    private(set) var docs: [ContiguousArray<UInt32>] = []
+    private(set) var frequencies: [ContiguousArray<UInt8>] = []
+
+    mutating func addTerm() {
+        docs.append([])
+        frequencies.append([])
+    }
+
+    mutating func append(slot: UInt32, _ terms: UnsafeBufferPointer<DocumentTermCount>) {
+        // Postings stay sorted by slot because slots only grow. Through buffer pointers: an
+        // element of `docs` mutated in place checks the outer array's uniqueness each time.
+        docs.withUnsafeMutableBufferPointer { docs in
+            frequencies.withUnsafeMutableBufferPointer { frequencies in
+                for entry in terms {
+                    let term = Int(entry.term)
+                    docs[term].append(slot)
+                    frequencies[term].append(UInt8(min(entry.title, 255)))
+                    frequencies[term].append(UInt8(min(entry.description, 255)))
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    func forEachPosting(_ body: (_ term: Int, _ slot: UInt32, _ title: UInt8, _ description: UInt8) -> Void) {
+        for term in docs.indices {
+            let termDocs = docs[term]
+            let termFrequencies = frequencies[term]
+            for i in termDocs.indices { body(term, termDocs[i], termFrequencies[2 * i], termFrequencies[2 * i + 1]) }
+        }
+    }
+}
+
+/// Postings appended document after document in flat arrays, for bulk builds: nothing is
+/// kept per term until ``SegmentWriter`` groups them once. (Appending each posting to its
+/// term's own array cost a cache miss and a uniqueness check per posting, and the arrays'
+/// growth and release.)
+struct AppendedPostings: PostingStore {
+    /// The term of each posting.
+    private(set) var terms: [UInt32] = []
+    /// The title and description frequency of each posting.
+    private(set) var frequencies: [UInt8] = []
+    /// Slot `s`'s postings are `documentStarts[s] ..< documentStarts[s + 1]`.
+    private(set) var documentStarts: [Int] = [0]
+
+    mutating func addTerm() {}
+
+    mutating func append(slot: UInt32, _ terms: UnsafeBufferPointer<DocumentTermCount>) {
+        precondition(Int(slot) == documentStarts.count - 1, "AppendedPostings: slots are appended in order")
+        for entry in terms {
+            self.terms.append(entry.term)
+            frequencies.append(UInt8(min(entry.title, 255)))
+            frequencies.append(UInt8(min(entry.description, 255)))
+        }
+        documentStarts.append(self.terms.count)
+    }
+
+    @inline(__always)
+    func forEachPosting(_ body: (_ term: Int, _ slot: UInt32, _ title: UInt8, _ description: UInt8) -> Void) {
+        terms.withUnsafeBufferPointer { terms in
+            frequencies.withUnsafeBufferPointer { frequencies in
+                documentStarts.withUnsafeBufferPointer { starts in
+                    for slot in 0..<starts.count - 1 {
+                        for i in starts[slot]..<starts[slot + 1] {
+                            body(Int(terms[i]), UInt32(slot), frequencies[2 * i], frequencies[2 * i + 1])
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -8,7 +8,7 @@ public enum SegmentBuilder {
     ///   - sequence: The change sequence number the documents reflect.
     /// - Complexity: O(total text + terms × log terms).
     public static func build(_ documents: some Sequence<IndexDocument>, analyzer: Analyzer, sequence: UInt64) -> [UInt8] {
-        var index = MemoryIndex(analyzer: analyzer)
+        var index = BulkIndex(analyzer: analyzer)
         var previous: UInt64?
         for document in documents {
             precondition(previous.map { document.id >= $0 } ?? true, "SegmentBuilder.build: documents must be in ascending id order")

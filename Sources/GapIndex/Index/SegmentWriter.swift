@@ -1,177 +1,221 @@
 /// Serializes a ``MemoryIndex`` into the ``Segment`` format: live documents only, slots
 /// renumbered densely, terms sorted bytewise.
+///
+/// The layout is computed first and every section is then stored straight into one buffer of
+/// the final size: no per-term arrays, no appends (a 100k-gap segment holds millions of
+/// postings).
 enum SegmentWriter {
     /// Segments are padded to at least this size (see `serialize`).
     static let minimumSize = 8192
 
-    static func serialize(_ index: MemoryIndex, analyzerFingerprint: UInt64, sequence: UInt64) -> [UInt8] {
+    static func serialize<Postings>(_ index: MemoryIndex<Postings>, analyzerFingerprint: UInt64, sequence: UInt64) -> [UInt8] {
         // Dense slots for live documents.
         var newSlot = [UInt32](repeating: UInt32.max, count: index.slotCount)
         var liveSlots: [Int] = []
+        liveSlots.reserveCapacity(index.liveCount)
         for slot in 0..<index.slotCount where index.live[slot] {
             newSlot[slot] = UInt32(liveSlots.count)
             liveSlots.append(slot)
         }
         let n = liveSlots.count
-        // Terms with at least one live posting, sorted.
-        var termOrder: [Int] = []
-        termOrder.reserveCapacity(index.terms.count)
-        for term in 0..<index.terms.count where index.postingDocs[term].contains(where: { index.live[Int($0)] }) {
-            termOrder.append(term)
+        let titleLengths = liveSlots.map { Int(index.titleLengths[$0]) }
+        let descriptionLengths = liveSlots.map { Int(index.descriptionLengths[$0]) }
+
+        // Live postings per term; terms with at least one, sorted.
+        var livePostingCounts = [Int](repeating: 0, count: index.terms.count)
+        index.live.withUnsafeBufferPointer { live in
+            livePostingCounts.withUnsafeMutableBufferPointer { counts in
+                index.forEachPosting { term, slot, _, _ in
+                    if live[Int(slot)] { counts[term] += 1 }
+                }
+            }
         }
-        termOrder.sort { a, b in index.terms.bytes(of: UInt32(a)).lexicographicallyPrecedes(index.terms.bytes(of: UInt32(b))) }
+        let termOrder = index.terms.sortedBytewise((0..<UInt32(index.terms.count)).filter { livePostingCounts[Int($0)] > 0 })
         let t = termOrder.count
+        var postingStarts = [Int](repeating: 0, count: t + 1)
+        var blockStarts = [Int](repeating: 0, count: t + 1)
+        for (newTerm, term) in termOrder.enumerated() {
+            let count = livePostingCounts[Int(term)]
+            postingStarts[newTerm + 1] = postingStarts[newTerm] + count
+            blockStarts[newTerm + 1] = blockStarts[newTerm] + (count + Segment.blockSize - 1) >> Segment.blockShift
+        }
+        let p = postingStarts[t]
+        let blockCount = blockStarts[t]
 
         // Stem groups, numbered in bytewise order of the stems so that a stem can be found
-        // by binary search; members in term order.
-        var stemOrder = (0..<UInt32(index.stems.count)).filter { !index.termsOfStem[Int($0)].isEmpty }
-        stemOrder.sort { index.stems.bytes(of: $0).lexicographicallyPrecedes(index.stems.bytes(of: $1)) }
+        // by binary search; members in term order. A stem whose terms all lost their live
+        // postings has an empty group: harmless.
+        let stemOrder = index.stems.sortedBytewise((0..<UInt32(index.stems.count)).filter { !index.termsOfStem[Int($0)].isEmpty })
+        let g = stemOrder.count
         var groupOfOldStem = [UInt32](repeating: UInt32.max, count: index.stems.count)
         for (group, stem) in stemOrder.enumerated() { groupOfOldStem[Int(stem)] = UInt32(group) }
         var groupOfTerm = [UInt32](repeating: 0, count: t)
-        var groupMembers = [[UInt32]](repeating: [], count: stemOrder.count)
-        for (newTerm, oldTerm) in termOrder.enumerated() {
-            let group = groupOfOldStem[Int(index.stemOfTerm[oldTerm])]
+        var groupStarts = [Int](repeating: 0, count: g + 1)
+        for (newTerm, term) in termOrder.enumerated() {
+            let group = groupOfOldStem[Int(index.stemOfTerm[Int(term)])]
             groupOfTerm[newTerm] = group
-            groupMembers[Int(group)].append(UInt32(newTerm))
+            groupStarts[Int(group) + 1] += 1
         }
-        // A stem whose terms all lost their live postings has an empty group: harmless.
-        let g = groupMembers.count
+        for group in 0..<g { groupStarts[group + 1] += groupStarts[group] }
+        // Members in ascending term order: filled by a pass over the terms in order.
+        var groupMembers = [UInt32](repeating: 0, count: t)
+        var nextMember = groupStarts
+        for (newTerm, group) in groupOfTerm.enumerated() {
+            groupMembers[nextMember[Int(group)]] = UInt32(newTerm)
+            nextMember[Int(group)] += 1
+        }
 
-        var out = ByteWriter()
-        out.reserve(Segment.headerSize + n * 40 + index.terms.arena.count + index.postingDocs.reduce(0) { $0 + $1.count } * 6)
-        out.appendZeros(Segment.headerSize)
+        // Layout: every section 8-byte aligned, in the order `Segment` reads them.
+        let termByteCount = termOrder.reduce(0) { $0 + index.terms.length(of: $1) }
+        let stemByteCount = stemOrder.reduce(0) { $0 + index.stems.length(of: $1) }
+        let sectionSizes = [
+            n * 8, n, n, n * 4, n * 8, n * 8, n * 2, n * 2,  // per document
+            (t + 1) * 4, termByteCount,  // terms
+            (t + 1) * 4, p * 4, p * 2, t * 8,  // postings, term bounds
+            t * 4, (g + 1) * 4, t * 4, (g + 1) * 4, stemByteCount,  // stem groups
+            n * 8,  // content hashes
+            (t + 1) * 4, blockCount * 4, blockCount * 8,  // blocks
+        ]
         var offsets: [Int] = []
-        func section(_ body: (inout ByteWriter) -> Void) {
-            out.align(8)
-            offsets.append(out.count)
-            body(&out)
+        var end = Segment.headerSize
+        for size in sectionSizes {
+            end = (end + 7) & ~7
+            offsets.append(end)
+            end += size
         }
-        section { w in for slot in liveSlots { w.append(index.ids[slot]) } }
-        section { w in for slot in liveSlots { w.append(index.attributes[slot].status) } }
-        section { w in for slot in liveSlots { w.append(UInt8(index.attributes[slot].merged ? 1 : 0)) } }
-        section { w in for slot in liveSlots { w.append(index.attributes[slot].category) } }
-        section { w in for slot in liveSlots { w.append(index.attributes[slot].team) } }
-        section { w in for slot in liveSlots { w.append(index.attributes[slot].createdAt) } }
-        section { w in for slot in liveSlots { w.append(UInt16(min(index.titleLengths[slot], 65535))) } }
-        section { w in for slot in liveSlots { w.append(UInt16(min(index.descriptionLengths[slot], 65535))) } }
-        section { w in
-            var start: UInt32 = 0
-            w.append(start)
-            for term in termOrder {
-                start += UInt32(index.terms.bytes(of: UInt32(term)).count)
-                w.append(start)
-            }
-        }
-        section { w in for term in termOrder { w.append(contentsOf: index.terms.bytes(of: UInt32(term))) } }
-        // Postings, with per-term bounds for pruning computed on the way.
-        var bounds: [UInt16] = []
-        bounds.reserveCapacity(t * 4)
-        var livePostings: [(docs: [UInt32], frequencies: [UInt8])] = []
-        livePostings.reserveCapacity(t)
-        for term in termOrder {
-            var docs: [UInt32] = []
-            var frequencies: [UInt8] = []
-            var termBounds = PostingBounds()
-            let oldDocs = index.postingDocs[term]
-            let oldFrequencies = index.postingFrequencies[term]
-            for (i, slot) in oldDocs.enumerated() where index.live[Int(slot)] {
-                docs.append(newSlot[Int(slot)])
-                let title = oldFrequencies[2 * i]
-                let description = oldFrequencies[2 * i + 1]
-                frequencies.append(title)
-                frequencies.append(description)
-                termBounds.add(
-                    title: title, description: description, titleLength: Int(index.titleLengths[Int(slot)]),
-                    descriptionLength: Int(index.descriptionLengths[Int(slot)]))
-            }
-            bounds.append(contentsOf: termBounds.values)
-            livePostings.append((docs, frequencies))
-        }
-        let p = livePostings.reduce(0) { $0 + $1.docs.count }
-        section { w in
-            var start: UInt32 = 0
-            w.append(start)
-            for postings in livePostings {
-                start += UInt32(postings.docs.count)
-                w.append(start)
-            }
-        }
-        section { w in for postings in livePostings { for doc in postings.docs { w.append(doc) } } }
-        section { w in for postings in livePostings { w.append(contentsOf: postings.frequencies) } }
-        section { w in for bound in bounds { w.append(bound) } }
-        section { w in for group in groupOfTerm { w.append(group) } }
-        section { w in
-            var start: UInt32 = 0
-            w.append(start)
-            for members in groupMembers {
-                start += UInt32(members.count)
-                w.append(start)
-            }
-        }
-        section { w in for members in groupMembers { for term in members { w.append(term) } } }
-        section { w in
-            var start: UInt32 = 0
-            w.append(start)
-            for stem in stemOrder {
-                start += UInt32(index.stems.bytes(of: stem).count)
-                w.append(start)
-            }
-        }
-        section { w in for stem in stemOrder { w.append(contentsOf: index.stems.bytes(of: stem)) } }
-        section { w in for slot in liveSlots { w.append(index.contentHashes[slot]) } }
-        // Blocks: for each run of `blockSize` postings of a term, its last slot and the same
-        // bounds as the term's, over the run only.
-        var blockCount = 0
-        section { w in
-            w.append(UInt32(0))
-            for postings in livePostings {
-                blockCount += (postings.docs.count + Segment.blockSize - 1) >> Segment.blockShift
-                w.append(UInt32(blockCount))
-            }
-        }
-        section { w in
-            for postings in livePostings {
-                for start in stride(from: 0, to: postings.docs.count, by: Segment.blockSize) {
-                    w.append(postings.docs[min(start + Segment.blockSize, postings.docs.count) - 1])
-                }
-            }
-        }
-        section { w in
-            for postings in livePostings {
-                for start in stride(from: 0, to: postings.docs.count, by: Segment.blockSize) {
-                    var bounds = PostingBounds()
-                    for i in start..<min(start + Segment.blockSize, postings.docs.count) {
-                        let slot = liveSlots[Int(postings.docs[i])]
-                        bounds.add(
-                            title: postings.frequencies[2 * i], description: postings.frequencies[2 * i + 1],
-                            titleLength: Int(index.titleLengths[slot]), descriptionLength: Int(index.descriptionLengths[slot]))
-                    }
-                    for value in bounds.values { w.append(value) }
-                }
-            }
-        }
-        out.align(8)
+        end = (end + 7) & ~7
         // Small values sit inside an LMDB leaf page at any alignment; from a few KiB they get
         // pages of their own (page-aligned), which the in-place reader needs.
-        if out.count < minimumSize { out.appendZeros(minimumSize - out.count) }
+        let totalSize = max(end, minimumSize)
 
-        // Header.
-        out.set(Segment.magic, at: 0)
-        out.set(Segment.formatVersion, at: 8)
-        out.set(UInt64(n), at: 16)
-        out.set(UInt64(t), at: 24)
-        out.set(UInt64(p), at: 32)
-        out.set(UInt64(g), at: 40)
-        out.set(analyzerFingerprint, at: 48)
-        out.set(sequence, at: 56)
-        out.set(UInt64(liveSlots.reduce(0) { $0 + Int(index.titleLengths[$1]) }), at: 64)
-        out.set(UInt64(liveSlots.reduce(0) { $0 + Int(index.descriptionLengths[$1]) }), at: 72)
-        out.set(UInt64.random(in: 1...UInt64.max), at: 80)
-        out.set(UInt64(out.count), at: 88)
-        for (i, offset) in offsets.enumerated() { out.set(UInt64(offset), at: 96 + i * 8) }
-        out.set(UInt64(blockCount), at: 280)
-        return out.bytes
+        var bytes = [UInt8](repeating: 0, count: totalSize)
+        bytes.withUnsafeMutableBytes { buffer in
+            let base = buffer.baseAddress!
+            var section = 0
+            /// A writer at the start of the next section.
+            func next() -> SectionWriter {
+                defer { section += 1 }
+                return SectionWriter(base: base, offset: offsets[section])
+            }
+            var w = next()
+            for slot in liveSlots { w.put(index.ids[slot]) }
+            w = next()
+            for slot in liveSlots { w.put(index.attributes[slot].status) }
+            w = next()
+            for slot in liveSlots { w.put(UInt8(index.attributes[slot].merged ? 1 : 0)) }
+            w = next()
+            for slot in liveSlots { w.put(index.attributes[slot].category) }
+            w = next()
+            for slot in liveSlots { w.put(index.attributes[slot].team) }
+            w = next()
+            for slot in liveSlots { w.put(index.attributes[slot].createdAt) }
+            w = next()
+            for length in titleLengths { w.put(UInt16(min(length, 65535))) }
+            w = next()
+            for length in descriptionLengths { w.put(UInt16(min(length, 65535))) }
+
+            w = next()
+            var start = 0
+            w.put(UInt32(start))
+            for term in termOrder {
+                start += index.terms.length(of: term)
+                w.put(UInt32(start))
+            }
+            w = next()
+            for term in termOrder { index.terms.withBytes(of: term) { w.put($0) } }
+
+            w = next()
+            for start in postingStarts { w.put(UInt32(start)) }
+            // Postings: each live posting goes to the next free place of its term.
+            let docsOffset = offsets[section]
+            let frequenciesOffset = offsets[section + 1]
+            var nextPosting = [Int](repeating: 0, count: index.terms.count)
+            for (newTerm, term) in termOrder.enumerated() { nextPosting[Int(term)] = postingStarts[newTerm] }
+            index.live.withUnsafeBufferPointer { live in
+                newSlot.withUnsafeBufferPointer { newSlot in
+                    nextPosting.withUnsafeMutableBufferPointer { nextPosting in
+                        index.forEachPosting { term, slot, title, description in
+                            guard live[Int(slot)] else { return }
+                            let i = nextPosting[term]
+                            nextPosting[term] = i + 1
+                            base.storeBytes(of: newSlot[Int(slot)].littleEndian, toByteOffset: docsOffset + 4 * i, as: UInt32.self)
+                            base.storeBytes(of: title, toByteOffset: frequenciesOffset + 2 * i, as: UInt8.self)
+                            base.storeBytes(of: description, toByteOffset: frequenciesOffset + 2 * i + 1, as: UInt8.self)
+                        }
+                    }
+                }
+            }
+            section += 2
+            let docs = UnsafeRawPointer(base + docsOffset)
+            let frequencies = UnsafeRawPointer(base + frequenciesOffset)
+            func doc(_ i: Int) -> Int { Int(UInt32(littleEndian: docs.load(fromByteOffset: 4 * i, as: UInt32.self))) }
+            /// The bounds of postings `range` (as written above).
+            func bounds(_ range: Range<Int>) -> PostingBounds {
+                var bounds = PostingBounds()
+                for i in range {
+                    let slot = doc(i)
+                    bounds.add(
+                        title: frequencies.load(fromByteOffset: 2 * i, as: UInt8.self),
+                        description: frequencies.load(fromByteOffset: 2 * i + 1, as: UInt8.self),
+                        titleLength: titleLengths[slot], descriptionLength: descriptionLengths[slot])
+                }
+                return bounds
+            }
+            // Per-term bounds for pruning.
+            w = next()
+            for newTerm in 0..<t { w.put(bounds(postingStarts[newTerm]..<postingStarts[newTerm + 1])) }
+
+            w = next()
+            for group in groupOfTerm { w.put(group) }
+            w = next()
+            for start in groupStarts { w.put(UInt32(start)) }
+            w = next()
+            for term in groupMembers { w.put(term) }
+            w = next()
+            start = 0
+            w.put(UInt32(start))
+            for stem in stemOrder {
+                start += index.stems.length(of: stem)
+                w.put(UInt32(start))
+            }
+            w = next()
+            for stem in stemOrder { index.stems.withBytes(of: stem) { w.put($0) } }
+            w = next()
+            for slot in liveSlots { w.put(index.contentHashes[slot]) }
+
+            // Blocks: for each run of `blockSize` postings of a term, its last slot and the
+            // same bounds as the term's, over the run only.
+            w = next()
+            for start in blockStarts { w.put(UInt32(start)) }
+            var lastDocs = next()
+            var blockBounds = next()
+            for newTerm in 0..<t {
+                let end = postingStarts[newTerm + 1]
+                for start in stride(from: postingStarts[newTerm], to: end, by: Segment.blockSize) {
+                    let blockEnd = min(start + Segment.blockSize, end)
+                    lastDocs.put(UInt32(doc(blockEnd - 1)))
+                    blockBounds.put(bounds(start..<blockEnd))
+                }
+            }
+
+            // Header.
+            let header = SectionWriter(base: base, offset: 0)
+            header.set(Segment.magic, at: 0)
+            header.set(Segment.formatVersion, at: 8)
+            header.set(UInt64(n), at: 16)
+            header.set(UInt64(t), at: 24)
+            header.set(UInt64(p), at: 32)
+            header.set(UInt64(g), at: 40)
+            header.set(analyzerFingerprint, at: 48)
+            header.set(sequence, at: 56)
+            header.set(UInt64(titleLengths.reduce(0, +)), at: 64)
+            header.set(UInt64(descriptionLengths.reduce(0, +)), at: 72)
+            header.set(UInt64.random(in: 1...UInt64.max), at: 80)
+            header.set(UInt64(totalSize), at: 88)
+            for (i, offset) in offsets.enumerated() { header.set(UInt64(offset), at: 96 + i * 8) }
+            header.set(UInt64(blockCount), at: 280)
+        }
+        return bytes
     }
 }
 
@@ -184,40 +228,52 @@ struct PostingBounds {
     var minTitleLength = UInt16.max
     var minDescriptionLength = UInt16.max
 
+    @inline(__always)
     mutating func add(title: UInt8, description: UInt8, titleLength: Int, descriptionLength: Int) {
         maxTitle = max(maxTitle, title)
         maxDescription = max(maxDescription, description)
         if title > 0 { minTitleLength = min(minTitleLength, UInt16(min(titleLength, 65535))) }
         if description > 0 { minDescriptionLength = min(minDescriptionLength, UInt16(min(descriptionLength, 65535))) }
     }
-
-    /// As stored: four `UInt16`s.
-    var values: [UInt16] { [UInt16(maxTitle), UInt16(maxDescription), minTitleLength, minDescriptionLength] }
 }
 
-/// Little-endian appends into a growing byte array.
-struct ByteWriter {
-    private(set) var bytes: [UInt8] = []
+/// Little-endian stores into a buffer whose layout was computed in advance, moving forward
+/// from a section's start. Writes nothing past what the layout reserved (the caller's
+/// sizes), so no bounds are checked here.
+struct SectionWriter {
+    let base: UnsafeMutableRawPointer
+    private(set) var offset: Int
 
-    var count: Int { bytes.count }
-
-    mutating func reserve(_ capacity: Int) { bytes.reserveCapacity(capacity) }
-
-    mutating func appendZeros(_ count: Int) { bytes.append(contentsOf: repeatElement(0, count: count)) }
-
-    mutating func align(_ alignment: Int) {
-        while bytes.count % alignment != 0 { bytes.append(0) }
+    init(base: UnsafeMutableRawPointer, offset: Int) {
+        self.base = base
+        self.offset = offset
     }
 
-    mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    @inline(__always)
+    mutating func put<T: FixedWidthInteger>(_ value: T) {
+        base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+        offset += MemoryLayout<T>.size
     }
 
-    mutating func append(contentsOf other: some Sequence<UInt8>) { bytes.append(contentsOf: other) }
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        (base + offset).copyMemory(from: source, byteCount: bytes.count)
+        offset += bytes.count
+    }
 
-    mutating func set<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-        withUnsafeBytes(of: value.littleEndian) { raw in
-            for (i, byte) in raw.enumerated() { bytes[offset + i] = byte }
-        }
+    /// As stored: four `UInt16`s.
+    @inline(__always)
+    mutating func put(_ bounds: PostingBounds) {
+        put(UInt16(bounds.maxTitle))
+        put(UInt16(bounds.maxDescription))
+        put(bounds.minTitleLength)
+        put(bounds.minDescriptionLength)
+    }
+
+    /// Stores `value` at `offset` from the base (for the header).
+    @inline(__always)
+    func set<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
     }
 }

@@ -16,6 +16,45 @@ struct TermInterner {
         arena[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])]
     }
 
+    /// The length in bytes of term `id`.
+    @inline(__always)
+    func length(of id: UInt32) -> Int {
+        Int(starts[Int(id) + 1] &- starts[Int(id)])
+    }
+
+    /// Calls `body` with the bytes of term `id`.
+    @inline(__always)
+    func withBytes<R>(of id: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let start = Int(starts[Int(id)])
+        let end = Int(starts[Int(id) + 1])
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// `ids` ordered bytewise by their terms (shorter first on a shared prefix). Sorts on the
+    /// terms' first eight bytes as one integer and compares bytes only on a tie: comparing
+    /// array slices cost a retain, a release and bounds checks per comparison.
+    func sortedBytewise(_ ids: [UInt32]) -> [UInt32] {
+        arena.withUnsafeBufferPointer { arena in
+            starts.withUnsafeBufferPointer { starts in
+                func bytes(_ id: UInt32) -> UnsafeBufferPointer<UInt8> {
+                    UnsafeBufferPointer(rebasing: arena[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])])
+                }
+                // Big-endian, zero-padded: integer order agrees with byte order up to a tie.
+                var keyed = ids.map { id -> (key: UInt64, id: UInt32) in
+                    let term = bytes(id)
+                    var key: UInt64 = 0
+                    for i in 0..<8 { key = key << 8 | UInt64(i < term.count ? term[i] : 0) }
+                    return (key, id)
+                }
+                keyed.sort { a, b in
+                    if a.key != b.key { return a.key < b.key }
+                    return compareBytes(bytes(a.id), bytes(b.id)) < 0
+                }
+                return keyed.map(\.id)
+            }
+        }
+    }
+
     /// The id of `term`, adding it if new.
     mutating func intern(_ term: UnsafeBufferPointer<UInt8>) -> (id: UInt32, isNew: Bool) {
         let hash = Self.hash(term)

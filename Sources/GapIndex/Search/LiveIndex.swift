@@ -22,7 +22,7 @@ public final class LiveIndex: @unchecked Sendable {
     public let analyzer: Analyzer
     private let lock = ReadWriteLock()
     private var parametersStorage: RankingParameters
-    private var delta: MemoryIndex
+    private var delta: DeltaIndex
     private var segmentStates: [UInt64: SegmentState] = [:]
     private var segmentNonces: [UInt64] = []
     private var appliedSequenceStorage: UInt64 = 0
@@ -35,7 +35,7 @@ public final class LiveIndex: @unchecked Sendable {
     public init(analyzer: Analyzer = Analyzer(), parameters: RankingParameters = RankingParameters()) {
         self.analyzer = analyzer
         self.parametersStorage = parameters
-        self.delta = MemoryIndex(analyzer: analyzer)
+        self.delta = DeltaIndex(analyzer: analyzer)
     }
 
     /// The ranking parameters; changing them takes effect on the next search.
@@ -96,7 +96,7 @@ public final class LiveIndex: @unchecked Sendable {
             // Another thread may have brought the index further already.
             if nonces == segmentNonces && sequence < appliedSequenceStorage { return }
             if nonces != segmentNonces {
-                delta = MemoryIndex(analyzer: analyzer)
+                delta = DeltaIndex(analyzer: analyzer)
                 segmentNonces = nonces
                 if let base = segments.first { averagesStorage = Self.averages(of: base) }
                 var states: [UInt64: SegmentState] = [:]
@@ -157,7 +157,7 @@ public final class LiveIndex: @unchecked Sendable {
         return (max(Float(segment.totalTitleLength) / n, 1), max(Float(segment.totalDescriptionLength) / n, 1))
     }
 
-    static func averages(of delta: MemoryIndex) -> (title: Float, description: Float) {
+    static func averages(of delta: DeltaIndex) -> (title: Float, description: Float) {
         let n = Float(max(delta.liveCount, 1))
         return (max(Float(delta.totalTitleLength) / n, 1), max(Float(delta.totalDescriptionLength) / n, 1))
     }
@@ -243,7 +243,7 @@ final class Norms: @unchecked Sendable {
         }
     }
 
-    convenience init(_ delta: MemoryIndex, _ p: RankingParameters, averages: (title: Float, description: Float)) {
+    convenience init(_ delta: DeltaIndex, _ p: RankingParameters, averages: (title: Float, description: Float)) {
         self.init(titleLengths: delta.titleLengths, descriptionLengths: delta.descriptionLengths, p, averages: averages)
     }
 
@@ -264,7 +264,6 @@ final class Norms: @unchecked Sendable {
         p.descriptionWeight
             / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * length / averages.description)
     }
-
 }
 
 /// BM25F's weighted frequency of posting `j` in document `slot`: its title and description

@@ -43,7 +43,7 @@ struct QueryPlanner {
     let analyzer: Analyzer
     let parameters: RankingParameters
     let segments: [Segment]
-    let delta: MemoryIndex
+    let delta: DeltaIndex
     let documentCount: Int
 
     func plan(_ request: SearchRequest, averages: (title: Float, description: Float)) -> QueryPlan {

@@ -69,7 +69,7 @@ struct SearchExecution {
     let parameters: RankingParameters
     let segments: [Segment]
     let states: [SegmentState]
-    let delta: MemoryIndex
+    let delta: DeltaIndex
     let deltaNorms: Norms
     let deltaFacts: SlotFactsTable
     /// The average field lengths all norms use.
@@ -81,7 +81,7 @@ struct SearchExecution {
     private let segmentFacts: [UnsafeMutablePointer<SlotFacts>]
 
     init(
-        analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: MemoryIndex,
+        analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: DeltaIndex,
         deltaNorms: Norms, deltaFacts: SlotFactsTable, averages: (title: Float, description: Float), scratch: SearchScratch
     ) {
         self.analyzer = analyzer

@@ -52,7 +52,7 @@ final class SlotFactsTable: @unchecked Sendable {
         }
     }
 
-    convenience init(_ delta: MemoryIndex) {
+    convenience init(_ delta: DeltaIndex) {
         self.init(count: delta.slotCount) { slot in SlotFacts(delta.attributes[slot], dead: !delta.live[slot]) }
     }
 
