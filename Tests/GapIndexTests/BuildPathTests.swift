@@ -171,6 +171,33 @@ struct BuildPathTests {
         #expect(synonyms("PRs and single sign on") == ["pull-request", "sso"])
     }
 
+    /// An analysis that remembers stem lookups across texts (as an index adding documents
+    /// does) gives the same terms as a fresh one, also after the memo fills up and starts over.
+    @Test func rememberedStemLookupsChangeNothing() {
+        let analyzer = Analyzer()
+        var rng = SplitMix64(seed: 0x57E4)
+        let words = [
+            "single", "sign", "on", "signon", "repos", "repository", "organisations", "admins", "config", "user",
+            "interfaces", "pull", "requests", "PRs", "two", "factor", "authentication", "application", "programming",
+        ]
+        var remembering = Analyzer.Scratch(remembersStems: true)
+        func terms(_ text: String, _ scratch: inout Analyzer.Scratch) -> [Analyzer.Term] {
+            var result: [Analyzer.Term] = []
+            analyzer.analyze(text, &scratch) { bytes, position, role in
+                result.append(Analyzer.Term(bytes: Array(bytes), position: position, role: role))
+            }
+            return result
+        }
+        for round in 0..<700 {
+            // Words starting like phrase-ending stems ("re…", "co…") are the ones looked up:
+            // 100 new ones per text fill the memo past its bound.
+            let fresh = (0..<100).map { i in ["re", "co", "ad", "pe"][i % 4] + String(round, radix: 26) + String(i, radix: 26) }
+            let known = (0..<20).map { _ in words[Int.random(in: 0..<words.count, using: &rng)] }
+            let text = (fresh + known).shuffled(using: &rng).joined(separator: " ")
+            #expect(terms(text, &remembering) == analyzer.terms(of: text), "round \(round)")
+        }
+    }
+
     // MARK: - Content hash
 
     /// The hash segments store (and `verify` compares) is FNV-1a over the fields, as first

@@ -95,11 +95,20 @@ public struct Analyzer: Sendable {
         return copy.withUTF8 { utf8 in analyze(utf8, &scratch, emit) }
     }
 
-    /// Reusable buffers for analyses (creating one allocates nothing).
+    /// Reusable buffers for analyses (creating one allocates nothing unless it remembers
+    /// stems).
     struct Scratch {
         /// The folded bytes of one non-ASCII scalar.
         var folded: [UInt8] = []
-        var recentWords = RecentWords()
+        var recentWords: RecentWords
+
+        /// `remembersStems`: for many texts (an index adding documents), the synonym check
+        /// stems each distinct word once; a single query would pay more for the memo's table
+        /// than it saves. Such a scratch must stay with one analyzer (it remembers that
+        /// analyzer's synonyms).
+        init(remembersStems: Bool = false) {
+            recentWords = RecentWords(remembersStems: remembersStems)
+        }
     }
 
     /// Character classes of a word's bytes as they are collected, for finding part
@@ -262,15 +271,21 @@ public struct Analyzer: Sendable {
         /// boundary never starts inside such a run, so only the bytes need storing.
         @inline(__always)
         mutating func appendLowercaseRun(_ utf8: UnsafeBufferPointer<UInt8>, _ index: inout Int) {
+            // In locals: through `self` and `index` the loop loaded and stored both per byte.
             let start = count
-            while index < utf8.count && count < Analyzer.wordCapacity {
-                let byte = utf8[index]
+            var next = index
+            var length = count
+            let end = min(utf8.count, next + (Analyzer.wordCapacity - length))
+            while next < end {
+                let byte = utf8[next]
                 guard byte &- UInt8(ascii: "a") < 26 else { break }
-                bytes[count] = byte
-                classes[count] = .lower
-                count += 1
-                index += 1
+                bytes[length] = byte
+                classes[length] = .lower
+                length += 1
+                next += 1
             }
+            index = next
+            count = length
             if count > start {
                 beforeLast = .lower
                 last = .lower

@@ -37,9 +37,8 @@ public struct StopWords: Sendable {
     /// (never 0).
     @inline(__always)
     private static func packedKey(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var key = UInt64(word.count) << 56
-        for i in 0..<word.count { key |= UInt64(word[i]) << UInt64(8 * i) }
-        return key
+        guard let base = word.baseAddress else { return UInt64(word.count) << 56 }
+        return UInt64(word.count) << 56 | loadTail(UnsafeRawPointer(base), word.count)
     }
 
     @inline(__always)

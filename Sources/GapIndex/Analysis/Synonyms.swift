@@ -142,10 +142,7 @@ public struct Synonyms: Sendable {
         // `recent` keeps the last words as written; they are stemmed only for a candidate.
         if longest > 1 { recent.push(word, keeping: longest, copy: copiesAllWords || Self.contains(innerPrefixes, key)) }
         guard Self.contains(twoBytePrefixes, key) else { return }
-        recent.stem.removeAll(keepingCapacity: true)
-        recent.stem.append(contentsOf: word)
-        Stemming.stem(&recent.stem)
-        guard let id = recent.stem.withUnsafeBufferPointer({ lastWords.find($0) }) else { return }
+        guard let id = recent.lastWordID(of: word, { lastWords.find($0) }) else { return }
         let phrases = phrasesOfLastWord[Int(id)]
         var emitted: [Int] = []
         for phrase in phrases where !phrase.isCanonical && !emitted.contains(phrase.group) {
@@ -169,15 +166,30 @@ public struct Synonyms: Sendable {
     }
 }
 
-/// The last few words of a text, in reused buffers (no allocation per word once warm).
+/// The last few words of a text, in reused buffers (no allocation per word once warm), and
+/// the phrase-ending stems of words seen before.
 struct RecentWords {
-    /// A reusable buffer for the latest word's stem.
-    var stem: [UInt8] = []
-    private var buffers: [[UInt8]] = []
-    /// Whether each buffer holds its word: only words that may be inside a phrase are copied.
-    private var held: [Bool] = []
+    /// Up to `capacity` words of at most ``Analyzer/maxTermBytes`` bytes each, a ring.
+    private var bytes: [UInt8] = []
+    /// The length of each word in `bytes`, or -1 if it was not copied: only words that may be
+    /// inside a phrase are.
+    private var lengths: [Int] = []
     private var next = 0
     private(set) var count = 0
+    /// A reusable buffer for the latest word's stem.
+    private var stem: [UInt8] = []
+    /// When kept (``init(remembersStems:)``): words already looked up, and what they ended
+    /// (a `lastWords` id, or `UInt32.max` for none). Stemming a word costs far more than
+    /// finding it again, and an index adding documents sees the same words over and over.
+    private var lookedUpWords: TermInterner?
+    private var lookedUpResults: [UInt32] = []
+    /// Bounds the memory of a long-lived analysis: past this many words, start over.
+    private static let maximumLookedUpWords = 1 << 16
+
+    /// Keeps a memo of stem lookups when `remembersStems` (for analyses of many texts).
+    init(remembersStems: Bool = false) {
+        if remembersStems { lookedUpWords = TermInterner() }
+    }
 
     mutating func removeAll() {
         count = 0
@@ -185,26 +197,58 @@ struct RecentWords {
     }
 
     /// Adds `word`, keeping at most `capacity` words; its bytes only if `copy`.
+    @inline(__always)
     mutating func push(_ word: UnsafeBufferPointer<UInt8>, keeping capacity: Int, copy: Bool) {
-        if buffers.count < capacity {
-            buffers.append([])
-            held.append(false)
+        if lengths.count < capacity {
+            lengths.append(-1)
+            bytes.append(contentsOf: repeatElement(0, count: Analyzer.maxTermBytes))
         }
-        let slot = next == buffers.count ? 0 : next
-        if copy {
-            buffers[slot].removeAll(keepingCapacity: true)
-            buffers[slot].append(contentsOf: word)
+        let slot = next == lengths.count ? 0 : next
+        if copy, let source = word.baseAddress {
+            let length = min(word.count, Analyzer.maxTermBytes)
+            bytes.withUnsafeMutableBufferPointer { bytes in
+                (bytes.baseAddress! + slot * Analyzer.maxTermBytes).update(from: source, count: length)
+            }
+            lengths[slot] = length
+        } else {
+            lengths[slot] = -1
         }
-        held[slot] = copy
         next = slot + 1
-        count = min(count + 1, buffers.count)
+        count = min(count + 1, lengths.count)
     }
 
     /// The word `offset` places before the latest (0 is the latest), or nil if it was not
     /// copied.
     func word(back offset: Int) -> [UInt8]? {
-        let n = buffers.count
+        let n = lengths.count
         let slot = ((next - 1 - offset) % n + n) % n
-        return held[slot] ? buffers[slot] : nil
+        guard lengths[slot] >= 0 else { return nil }
+        let start = slot * Analyzer.maxTermBytes
+        return Array(bytes[start..<start + lengths[slot]])
+    }
+
+    /// `find` applied to the stem of `word` (remembered per word when a memo is kept).
+    @inline(__always)
+    mutating func lastWordID(of word: UnsafeBufferPointer<UInt8>, _ find: (UnsafeBufferPointer<UInt8>) -> UInt32?) -> UInt32? {
+        guard lookedUpWords != nil else { return stemAndFind(word, find) }
+        let (id, isNew) = lookedUpWords!.intern(word)
+        if isNew {
+            lookedUpResults.append(stemAndFind(word, find) ?? UInt32.max)
+            if lookedUpResults.count > Self.maximumLookedUpWords {
+                let result = lookedUpResults[Int(id)]
+                lookedUpWords = TermInterner()
+                lookedUpResults.removeAll(keepingCapacity: true)
+                return result == UInt32.max ? nil : result
+            }
+        }
+        let result = lookedUpResults[Int(id)]
+        return result == UInt32.max ? nil : result
+    }
+
+    private mutating func stemAndFind(_ word: UnsafeBufferPointer<UInt8>, _ find: (UnsafeBufferPointer<UInt8>) -> UInt32?) -> UInt32? {
+        stem.removeAll(keepingCapacity: true)
+        stem.append(contentsOf: word)
+        Stemming.stem(&stem)
+        return stem.withUnsafeBufferPointer { find($0) }
     }
 }

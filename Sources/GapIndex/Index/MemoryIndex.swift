@@ -37,7 +37,7 @@ struct MemoryIndex<Postings: PostingStore> {
     private var docTermIndex: [UInt32] = []
     private var docTerms: [DocumentTermCount] = []
     /// The analyzer's buffers, reused for every field of every document.
-    private var scratch = Analyzer.Scratch()
+    private var scratch = Analyzer.Scratch(remembersStems: true)
 
     init(analyzer: Analyzer) { self.analyzer = analyzer }
 
@@ -248,10 +248,19 @@ struct AppendedPostings: PostingStore {
 
     mutating func append(slot: UInt32, _ terms: UnsafeBufferPointer<DocumentTermCount>) {
         precondition(Int(slot) == documentStarts.count - 1, "AppendedPostings: slots are appended in order")
-        for entry in terms {
-            self.terms.append(entry.term)
-            frequencies.append(UInt8(min(entry.title, 255)))
-            frequencies.append(UInt8(min(entry.description, 255)))
+        // Grown once per document and filled through pointers: an append per posting checked
+        // the arrays' uniqueness each time.
+        let start = self.terms.count
+        self.terms.append(contentsOf: repeatElement(0, count: terms.count))
+        frequencies.append(contentsOf: repeatElement(0, count: 2 * terms.count))
+        self.terms.withUnsafeMutableBufferPointer { termIDs in
+            frequencies.withUnsafeMutableBufferPointer { frequencies in
+                for (i, entry) in terms.enumerated() {
+                    termIDs[start + i] = entry.term
+                    frequencies[2 * (start + i)] = UInt8(min(entry.title, 255))
+                    frequencies[2 * (start + i) + 1] = UInt8(min(entry.description, 255))
+                }
+            }
         }
         documentStarts.append(self.terms.count)
     }

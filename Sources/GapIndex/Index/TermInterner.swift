@@ -136,14 +136,7 @@ struct TermInterner {
                 i += 8
             }
             if i < count {
-                var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while i < count {
-                    tail |= UInt64(base[i]) << shift
-                    shift += 8
-                    i += 1
-                }
-                hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+                hash = (hash ^ loadTail(raw + i, count - i)) &* 0xFF51_AFD7_ED55_8CCD
             }
         }
         hash ^= hash >> 33
@@ -165,11 +158,30 @@ func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count:
         }
         i += 8
     }
-    while i < count {
-        if a[i] != b[i] { return false }
-        i += 1
+    if i < count {
+        return loadTail(UnsafeRawPointer(a + i), count - i) == loadTail(UnsafeRawPointer(b + i), count - i)
     }
     return true
+}
+
+/// The `count` (1 to 7) bytes at `bytes` as an integer, the first in the low byte: at most
+/// three loads instead of a loop over the bytes.
+@inline(__always)
+func loadTail(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt64 {
+    var value: UInt64 = 0
+    var offset = 0
+    if count & 4 != 0 {
+        value = UInt64(UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)))
+        offset = 4
+    }
+    if count & 2 != 0 {
+        value |= UInt64(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))) << UInt64(8 * offset)
+        offset += 2
+    }
+    if count & 1 != 0 {
+        value |= UInt64(bytes.load(fromByteOffset: offset, as: UInt8.self)) << UInt64(8 * offset)
+    }
+    return value
 }
 
 /// Lexicographic byte order (shorter first on a shared prefix): negative, zero or positive.
