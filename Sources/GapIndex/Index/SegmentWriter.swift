@@ -114,15 +114,20 @@ enum SegmentWriter {
             w = next()
             for length in descriptionLengths { w.put(UInt16(min(length, 65535))) }
 
-            w = next()
-            var start = 0
-            w.put(UInt32(start))
-            for term in termOrder {
-                start += index.terms.length(of: term)
-                w.put(UInt32(start))
+            /// Two sections: where each of `order`'s strings ends (after a leading 0), then
+            /// their bytes.
+            func putStrings(_ order: [UInt32], of interner: TermInterner) {
+                var w = next()
+                var end = 0
+                w.put(UInt32(end))
+                for id in order {
+                    end += interner.length(of: id)
+                    w.put(UInt32(end))
+                }
+                w = next()
+                for id in order { interner.withBytes(of: id) { w.put($0) } }
             }
-            w = next()
-            for term in termOrder { index.terms.withBytes(of: term) { w.put($0) } }
+            putStrings(termOrder, of: index.terms)
 
             w = next()
             for start in postingStarts { w.put(UInt32(start)) }
@@ -171,15 +176,7 @@ enum SegmentWriter {
             for start in groupStarts { w.put(UInt32(start)) }
             w = next()
             for term in groupMembers { w.put(term) }
-            w = next()
-            start = 0
-            w.put(UInt32(start))
-            for stem in stemOrder {
-                start += index.stems.length(of: stem)
-                w.put(UInt32(start))
-            }
-            w = next()
-            for stem in stemOrder { index.stems.withBytes(of: stem) { w.put($0) } }
+            putStrings(stemOrder, of: index.stems)
             w = next()
             for slot in liveSlots { w.put(index.contentHashes[slot]) }
 
