@@ -39,6 +39,8 @@ public final class GitHubClient: Sendable {
         public var maximumRateLimitWait: Duration
         /// The limit for each request, connection included.
         public var requestTimeout: Duration
+        /// The limit for opening a connection.
+        public var connectTimeout: Duration
         /// How to wait; replace it in tests to observe waits instead of sitting through them.
         public var sleep: @Sendable (Duration) async throws -> Void
         /// The current time, for rate-limit reset times.
@@ -47,7 +49,7 @@ public final class GitHubClient: Sendable {
         public init(
             apiURL: GitHubAPIURL = .gitHubDotCom, token: String?, serverErrorRetries: Int = 3,
             initialBackoff: Duration = .seconds(1), maximumRateLimitWait: Duration = .seconds(60),
-            requestTimeout: Duration = .seconds(30),
+            requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
             sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
             now: @escaping @Sendable () -> Date = { Date() }
         ) {
@@ -57,6 +59,7 @@ public final class GitHubClient: Sendable {
             self.initialBackoff = initialBackoff
             self.maximumRateLimitWait = maximumRateLimitWait
             self.requestTimeout = requestTimeout
+            self.connectTimeout = connectTimeout
             self.sleep = sleep
             self.now = now
         }
@@ -77,7 +80,7 @@ public final class GitHubClient: Sendable {
         var settings = HTTPClient.Configuration()
         // A redirect would carry the token elsewhere; a moved repository is reported instead.
         settings.redirectConfiguration = .disallow
-        settings.timeout = .init(connect: .seconds(10))
+        settings.timeout = .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
     }
 

@@ -56,10 +56,13 @@ import Testing
                     try store.setStatus(gaps[3].id, to: .scheduled, by: "pm")
 
                     let needsCustomers = await sync(store, client, minimumCustomers: 2)
+                    #expect(needsCustomers.failure == nil, "\(String(describing: needsCustomers.failure))")
                     #expect(needsCustomers.created.map(\.gapID) == [popular.id])
                     let scheduled = await sync(store, client, filter: GapQuery(statuses: [.scheduled]))
+                    #expect(scheduled.failure == nil, "\(String(describing: scheduled.failure))")
                     #expect(scheduled.created.map(\.gapID) == [gaps[3].id])
                     let rest = await sync(store, client, limit: 5)
+                    #expect(rest.failure == nil, "\(String(describing: rest.failure))")
                     #expect(rest.created.map(\.gapID) == [gaps[2].id])
                     // Never the merged gap, never a second issue for the linked one.
                     #expect(Set(gapsOfIssues(github)) == [popular.id, gaps[2].id, gaps[3].id])

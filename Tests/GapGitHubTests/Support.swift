@@ -31,7 +31,9 @@ final class RecordedWaits: Sendable {
     func record(_ duration: Duration) { waits.withLock { $0.append(duration) } }
 }
 
-/// A client for `github` that records its waits instead of sleeping.
+/// A client for `github` that records its waits instead of sleeping. Its timeouts are long:
+/// the fake server answers at once, but a loaded test machine may not run the client for a
+/// while (the whole suite shares two cores), and a timeout there is not what a test checks.
 func makeClient(
     _ github: FakeGitHub, token: String? = testToken, waits: RecordedWaits = RecordedWaits(),
     retries: Int = 3, maximumRateLimitWait: Duration = .seconds(60), now: @escaping @Sendable () -> Date = { Date() }
@@ -39,7 +41,7 @@ func makeClient(
     GitHubClient(configuration: .init(
         apiURL: try GitHubAPIURL(parsing: github.apiURL), token: token, serverErrorRetries: retries,
         initialBackoff: .milliseconds(500), maximumRateLimitWait: maximumRateLimitWait,
-        sleep: { waits.record($0) }, now: now))
+        requestTimeout: .seconds(600), connectTimeout: .seconds(600), sleep: { waits.record($0) }, now: now))
 }
 
 /// Runs `body` with `client` and shuts it down afterwards.

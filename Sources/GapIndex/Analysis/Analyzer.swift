@@ -106,8 +106,8 @@ public struct Analyzer: Sendable {
         /// stems each distinct word once; a single query would pay more for the memo's table
         /// than it saves. Such a scratch must stay with one analyzer (it remembers that
         /// analyzer's synonyms).
-        init(remembersStems: Bool = false) {
-            recentWords = RecentWords(remembersStems: remembersStems)
+        init(remembersStems: Bool = false, stemMemoLimit: Int = 1 << 16) {
+            recentWords = RecentWords(remembersStems: remembersStems, memoLimit: stemMemoLimit)
         }
     }
 

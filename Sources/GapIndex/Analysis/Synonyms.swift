@@ -184,11 +184,13 @@ struct RecentWords {
     private var lookedUpWords: TermInterner?
     private var lookedUpResults: [UInt32] = []
     /// Bounds the memory of a long-lived analysis: past this many words, start over.
-    private static let maximumLookedUpWords = 1 << 16
+    private let maximumLookedUpWords: Int
 
-    /// Keeps a memo of stem lookups when `remembersStems` (for analyses of many texts).
-    init(remembersStems: Bool = false) {
+    /// Keeps a memo of stem lookups when `remembersStems` (for analyses of many texts), of at
+    /// most `memoLimit` words before it starts over.
+    init(remembersStems: Bool = false, memoLimit: Int = 1 << 16) {
         if remembersStems { lookedUpWords = TermInterner() }
+        maximumLookedUpWords = memoLimit
     }
 
     mutating func removeAll() {
@@ -234,7 +236,7 @@ struct RecentWords {
         let (id, isNew) = lookedUpWords!.intern(word)
         if isNew {
             lookedUpResults.append(stemAndFind(word, find) ?? UInt32.max)
-            if lookedUpResults.count > Self.maximumLookedUpWords {
+            if lookedUpResults.count > maximumLookedUpWords {
                 let result = lookedUpResults[Int(id)]
                 lookedUpWords = TermInterner()
                 lookedUpResults.removeAll(keepingCapacity: true)
