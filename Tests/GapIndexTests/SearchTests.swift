@@ -145,6 +145,41 @@ struct SearchTests {
         #expect(Set(Self.ids(index.search(SearchRequest(title: "saml gro", description: "x", prefixLastWord: true), segments: []))) == [1, 2])
     }
 
+    /// A search of titles alone finds the gaps whose title has the words, whether they sit in
+    /// a segment or in the delta; descriptions neither match nor score.
+    @Test(arguments: [false, true]) func titlesScopeMatchesTitlesAlone(inSegment: Bool) throws {
+        let documents = [
+            doc(1, "Export reports to CSV", "people want spreadsheets"),
+            doc(2, "Dashboard filters", "export the filtered reports to csv, export them all"),
+            doc(3, "Slow login", "csv"),
+        ]
+        func search(_ index: LiveIndex, _ segments: [Segment]) {
+            let titles = index.search(SearchRequest(title: "export csv", scope: .titles, explain: true), segments: segments)
+            #expect(Self.ids(titles) == [1])
+            #expect(titles.allSatisfy { Self.kinds($0).allSatisfy { $0.field == .title } })
+            // A draft identical to a gap has full confidence in its title alone: the draft's
+            // own description, which no title has, does not count against it.
+            let same = index.search(
+                SearchRequest(title: "Export reports to CSV", description: "people want spreadsheets", scope: .titles), segments: segments)
+            #expect(same.first?.id == 1)
+            #expect(same.first.map { abs($0.confidence - 1) < 1e-6 } == true)
+            let everything = index.search(SearchRequest(title: "export csv", explain: true), segments: segments)
+            #expect(Set(Self.ids(everything)) == [1, 2, 3])
+            // As-you-type too: "expo" completes to "export" in titles only.
+            let typed = index.search(SearchRequest(title: "csv expo", prefixLastWord: true, scope: .titles), segments: segments)
+            #expect(Self.ids(typed) == [1])
+        }
+        if inSegment {
+            try withSegment(documents) { segment, _ in
+                let index = LiveIndex()
+                index.update(segments: [segment], documents: [], through: 1)
+                search(index, [segment])
+            }
+        } else {
+            search(deltaIndex(documents), [])
+        }
+    }
+
     @Test func synonymsFindEachOther() {
         let index = deltaIndex([doc(1, "Single sign-on with Okta"), doc(2, "Repo settings page")])
         #expect(Self.ids(index.search(SearchRequest(title: "SSO"), segments: [])) == [1])

@@ -80,6 +80,24 @@ struct SegmentTests {
         }
     }
 
+    /// The title postings are each term's postings with a title frequency, description
+    /// frequency 0, with bounds of their own.
+    @Test func titlePostingsAreThePostingsOfTitles() throws {
+        try withSegment(Self.documents) { segment, _ in
+            let search = try #require(segment.termID("search"))
+            #expect(segment.postings(search, scope: .titles).map(\.slot) == [0])
+            var titled = 0
+            for term in 0..<segment.termCount {
+                let expected = segment.postings(term).filter { $0.title > 0 }.map { [$0.slot, $0.title, 0] }
+                #expect(segment.postings(term, scope: .titles).map { [$0.slot, $0.title, $0.description] } == expected)
+                titled += expected.count
+                let bounds = segment.titlePostings.termBounds + 4 * term
+                #expect(bounds[1] == 0 && Int(bounds[0]) == (expected.map { $0[1] }.max() ?? 0))
+            }
+            #expect(titled == segment.titlePostings.count && titled > 0 && titled < segment.postings.count)
+        }
+    }
+
     @Test func stemGroupsJoinInflections() throws {
         try withSegment(Self.documents) { segment, _ in
             let ids = try ["search", "searches", "searching"].map { try #require(segment.termID($0)) }

@@ -79,9 +79,10 @@ extension Segment {
     var allTerms: [String] { (0..<termCount).map { Array(term($0)).text } }
 
     /// The (slot, title tf, description tf) postings of term `id`.
-    func postings(_ id: Int) -> [(slot: Int, title: Int, description: Int)] {
-        (Int(postingStarts[id])..<Int(postingStarts[id + 1])).map { j in
-            (Int(postingDocs[j]), Int(postingFrequencies[2 * j]), Int(postingFrequencies[2 * j + 1]))
+    func postings(_ id: Int, scope: SearchScope = .titlesAndDescriptions) -> [(slot: Int, title: Int, description: Int)] {
+        let set = postings(scope)
+        return (Int(set.starts[id])..<Int(set.starts[id + 1])).map { j in
+            (Int(set.docs[j]), Int(set.frequencies[2 * j]), Int(set.frequencies[2 * j + 1]))
         }
     }
 }

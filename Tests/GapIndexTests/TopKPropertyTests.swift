@@ -24,6 +24,8 @@ import Darwin
 ///               + tfDesc × descriptionWeight / (1 − bD + bD · lenD/avgD)
 ///   with lengths in words (stop words included) and averages over all documents (at least 1).
 /// - score(d) = Σ over query words of max over variants of scale × weighted / (k1 + weighted).
+/// - A search of titles alone (``SearchScope/titles``) counts tfDesc as 0 (df and the
+///   averages are as above).
 /// - Top k: score > 0, passing the filter (merged gaps excluded unless asked for), highest
 ///   score first, ties by lower id.
 @Suite("TopK property")
@@ -142,8 +144,9 @@ struct TopKPropertyTests {
                     let list = postings[term]!
                     let scale = idf(list.count) * kindWeight * weight
                     for posting in list {
+                        let description = request.scope == .titles ? 0 : posting.description
                         let weighted = Double(min(posting.title, 255)) * norms[posting.document].title
-                            + Double(min(posting.description, 255)) * norms[posting.document].description
+                            + Double(min(description, 255)) * norms[posting.document].description
                         best[posting.document] = max(best[posting.document], scale * weighted / (k1 + weighted))
                     }
                 }
@@ -213,7 +216,8 @@ struct TopKPropertyTests {
         return SearchRequest(
             title: randomText(&rng, words: 1...5),
             description: Bool.random(using: &rng) ? "" : randomText(&rng, words: 1...12),
-            limit: Int.random(in: 1...10, using: &rng), filter: filter,
+            limit: Int.random(in: 1...10, using: &rng), scope: Bool.random(using: &rng) ? .titles : .titlesAndDescriptions,
+            filter: filter,
             // Priors are set on the request but weigh nothing with these parameters.
             category: UInt32.random(in: 0...3, using: &rng), now: Bool.random(using: &rng) ? 0 : 2_000_000_000,
             explain: false)
@@ -357,7 +361,8 @@ struct TopKPropertyTests {
                 for query in 0..<30 {
                     let title = query < 3 ? ["zebra"] : (0..<Int.random(in: 1...3, using: &rng)).map { _ in words.randomElement(using: &rng)! }
                     let request = SearchRequest(
-                        title: title.joined(separator: " "), description: "", limit: Int.random(in: 1...10, using: &rng))
+                        title: title.joined(separator: " "), description: "", limit: Int.random(in: 1...10, using: &rng),
+                        scope: query % 2 == 0 ? .titles : .titlesAndDescriptions)
                     let hits = index.search(request, segments: [segment])
                     problems += brute.check(hits, request, context: "round \(round) query \(query)")
                     // The check above accepts any of tied documents; ties go to the lower id.

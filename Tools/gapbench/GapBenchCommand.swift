@@ -12,7 +12,8 @@ struct GapBenchCommand: ParsableCommand {
         discussion: """
             Prints one JSON object (the shape Tools/tantivy/compare.py expects from
             --engine-command), or a table with --table. Query sets whose drafts all lack a
-            description are run as as-you-type (prefix) queries.
+            description are run as as-you-type (prefix) queries, over the gaps' titles unless
+            --scope says otherwise.
 
             Example:
               swift build -c release --product gapbench
@@ -29,9 +30,15 @@ struct GapBenchCommand: ParsableCommand {
     @Option(help: "Search at most this many words of a draft (RankingParameters.maxQueryWords).") var maxQueryWords: Int?
     @Option(help: "RankingParameters.draftTitleWeight.") var draftTitleWeight: Float?
     @Option(help: "RankingParameters.titleWeight.") var titleWeight: Float?
+    @Option(help: "Fields searched: titles, all, or auto (titles for as-you-type query sets, as the CLI does).")
+    var scope = ScopeChoice.auto
     @Option(name: .customLong("repeat"), help: "Run the query set this many times (for profiling).") var repetitions = 1
     @Option(help: "Keep the built segment in this file and reuse it on later runs with the same corpus (for profiling the search alone).")
     var segmentCache: String?
+
+    enum ScopeChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, titles, all
+    }
 
     struct CorpusLine: Decodable {
         var index: Int
@@ -81,6 +88,12 @@ struct GapBenchCommand: ParsableCommand {
         var queryLines: [QueryLine] = []
         try Self.forEachLine(of: queryData) { queryLines.append(try decoder.decode(QueryLine.self, from: $0)) }
         let prefix = queryLines.allSatisfy { $0.description.isEmpty }
+        let searchScope: SearchScope =
+            switch scope {
+            case .auto: prefix ? .titles : .titlesAndDescriptions
+            case .titles: .titles
+            case .all: .titlesAndDescriptions
+            }
 
         let clock = ContinuousClock()
         var start = clock.now
@@ -110,7 +123,7 @@ struct GapBenchCommand: ParsableCommand {
             index.update(segments: [segment], documents: [], through: 1)
             openSeconds = seconds(clock.now - start)
             func request(_ query: QueryLine) -> SearchRequest {
-                SearchRequest(title: query.title, description: query.description, limit: limit, prefixLastWord: prefix)
+                SearchRequest(title: query.title, description: query.description, limit: limit, prefixLastWord: prefix, scope: searchScope)
             }
             for query in queryLines.prefix(warmup) { _ = index.search(request(query), segments: [segment]) }
             for query in (0..<repetitions).flatMap({ _ in queryLines }) {
@@ -126,7 +139,8 @@ struct GapBenchCommand: ParsableCommand {
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         let n = Double(max(ranks.count, 1))
         let result = Result(
-            engine: "gapsearch", mode: prefix ? "prefix" : (noFuzzy ? "bm25f" : "bm25f+fuzzy"), build_seconds: buildSeconds,
+            engine: "gapsearch",
+            mode: (prefix ? "prefix" : (noFuzzy ? "bm25f" : "bm25f+fuzzy")) + (searchScope == .titles ? ", titles" : ""), build_seconds: buildSeconds,
             open_seconds: openSeconds, p50_ms: percentile(0.5), p90_ms: percentile(0.9), p99_ms: percentile(0.99),
             max_ms: sorted.last ?? 0, recall_at_1: Double(ranks.filter { ($0 ?? .max) <= 1 }.count) / n,
             recall_at_10: Double(ranks.filter { ($0 ?? .max) <= 10 }.count) / n,

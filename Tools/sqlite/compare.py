@@ -18,7 +18,8 @@ Modes
           FTS5's bm25(title weight, description weight) — title 2, description 1 by default.
           SQLite stems both the query words and the index with the same Porter tokenizer.
   prefix  prefix query sets only: bm25 with the last word, which is cut short, as a prefix
-          query ("word" *).
+          query ("word" *), over the title column alone (as gapsearch matches a title being
+          typed against titles).
   FTS5 has no typo tolerance, so there is no fuzzy mode.
 
   Unlike tantivy's BM25 (scored per field, each with its own length norm, then summed),
@@ -123,6 +124,8 @@ def make_match(query: dict, mode: str) -> str | None:
             clauses.append(quoted(word))
     if mode == "prefix":
         clauses.append(quoted(last) + " *")
+        # A title being typed is matched against titles, as gapsearch does.
+        return "title : (" + " OR ".join(clauses) + ")"
     return " OR ".join(clauses)
 
 

@@ -16,6 +16,12 @@ Modes
          clauses score a constant (their boost) per matching field, as tantivy's automaton
          queries do; they do not carry BM25 weights.
 
+Fields
+  Drafts are matched against titles and descriptions. As-you-type (prefix) query sets are
+  matched against titles alone, as gapsearch does for a title being typed (gapbench's
+  default --scope); --prefix-fields all searches descriptions too (then run the engine
+  with --scope all as well).
+
 Metrics, per query set and mode
   p50/p90/p99/max latency (ms): time.perf_counter_ns() around searcher.search(query, 10,
   count=False) only, one thread, after 100 unmeasured warm-up queries. Building the query
@@ -64,6 +70,7 @@ from comparison import human_bytes, load_queries, percentile, query_kind, summar
 
 TITLE_BOOST = 2.0
 FIELDS = [("title", TITLE_BOOST), ("description", 1.0)]  # --title-boost replaces the first
+PREFIX_TITLES_ONLY = [True]  # --prefix-fields all clears it
 WARMUP = 100
 TOP_K = 10
 TANTIVY_PY = importlib.metadata.version("tantivy")
@@ -137,6 +144,10 @@ def build_index(corpus: str, path: str, heap_bytes: int, threads: int):
 
 
 
+def fields_for(kind: str) -> list[tuple[str, float]]:
+    return FIELDS[:1] if kind == "prefix" and PREFIX_TITLES_ONLY[0] else FIELDS
+
+
 def make_query(schema, query: dict, mode: str, kind: str):
     text = query["title"] if not query.get("description") else query["title"] + " " + query["description"]
     raw = UNSTEMMED.analyze(text)  # words as typed, lowercased
@@ -149,7 +160,7 @@ def make_query(schema, query: dict, mode: str, kind: str):
         if stem in seen_terms:
             continue
         seen_terms.add(stem)
-        for field, boost in FIELDS:
+        for field, boost in fields_for(kind):
             term = tantivy.Query.term_query(schema, field, stem)
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, boost) if boost != 1.0 else term))
     if mode == "fuzzy":
@@ -167,7 +178,7 @@ def make_query(schema, query: dict, mode: str, kind: str):
                 if (t, prefix) in seen_fuzzy:
                     continue
                 seen_fuzzy.add((t, prefix))
-                for field, boost in FIELDS:
+                for field, boost in fields_for(kind):
                     fuzzy = tantivy.Query.fuzzy_term_query(
                         schema, field, t, distance=distance, transposition_cost_one=True, prefix=prefix
                     )
@@ -234,11 +245,14 @@ def main() -> None:
     parser.add_argument("--title-boost", type=float, default=TITLE_BOOST,
                         help="weight of title matches (default 2; 1 leaves plain TermQuery clauses, which lets "
                              "tantivy use block-max WAND)")
+    parser.add_argument("--prefix-fields", choices=("titles", "all"), default="titles",
+                        help="fields prefix (as-you-type) query sets search (default titles, as gapsearch does)")
     parser.add_argument("--engine-command", help="external engine to compare: run with --corpus F --queries Q, prints JSON")
     parser.add_argument("--json-output", help="write the JSON summary here (default: print it after the table)")
     args = parser.parse_args()
 
     FIELDS[0] = ("title", args.title_boost)
+    PREFIX_TITLES_ONLY[0] = args.prefix_fields == "titles"
     modes = [m for m in args.modes.split(",") if m]
     for m in modes:
         if m not in MODES:
@@ -286,6 +300,7 @@ def main() -> None:
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         "index_threads": args.index_threads,
         "title_boost": args.title_boost,
+        "prefix_fields": args.prefix_fields,
         "top_k": TOP_K,
         "warmup_queries": WARMUP,
         "results": rows,

@@ -21,26 +21,24 @@ enum SegmentWriter {
         let titleLengths = liveSlots.map { Int(index.titleLengths[$0]) }
         let descriptionLengths = liveSlots.map { Int(index.descriptionLengths[$0]) }
 
-        // Live postings per term; terms with at least one, sorted.
+        // Live postings per term, and those in titles; terms with at least one, sorted.
         var livePostingCounts = [Int](repeating: 0, count: index.terms.count)
+        var titlePostingCounts = [Int](repeating: 0, count: index.terms.count)
         index.live.withUnsafeBufferPointer { live in
             livePostingCounts.withUnsafeMutableBufferPointer { counts in
-                index.forEachPosting { term, slot, _, _ in
-                    if live[Int(slot)] { counts[term] += 1 }
+                titlePostingCounts.withUnsafeMutableBufferPointer { titleCounts in
+                    index.forEachPosting { term, slot, title, _ in
+                        guard live[Int(slot)] else { return }
+                        counts[term] += 1
+                        if title > 0 { titleCounts[term] += 1 }
+                    }
                 }
             }
         }
         let termOrder = index.terms.sortedBytewise((0..<UInt32(index.terms.count)).filter { livePostingCounts[Int($0)] > 0 })
         let t = termOrder.count
-        var postingStarts = [Int](repeating: 0, count: t + 1)
-        var blockStarts = [Int](repeating: 0, count: t + 1)
-        for (newTerm, term) in termOrder.enumerated() {
-            let count = livePostingCounts[Int(term)]
-            postingStarts[newTerm + 1] = postingStarts[newTerm] + count
-            blockStarts[newTerm + 1] = blockStarts[newTerm] + (count + Segment.blockSize - 1) >> Segment.blockShift
-        }
-        let p = postingStarts[t]
-        let blockCount = blockStarts[t]
+        let all = PostingLayout(termOrder.map { livePostingCounts[Int($0)] })
+        let titles = PostingLayout(termOrder.map { titlePostingCounts[Int($0)] })
 
         // Stem groups, numbered in bytewise order of the stems so that a stem can be found
         // by binary search; members in term order. A stem whose terms all lost their live
@@ -71,10 +69,12 @@ enum SegmentWriter {
         let sectionSizes = [
             n * 8, n, n, n * 4, n * 8, n * 8, n * 2, n * 2,  // per document
             (t + 1) * 4, termByteCount,  // terms
-            (t + 1) * 4, p * 4, p * 2, t * 8,  // postings, term bounds
+            (t + 1) * 4, all.count * 4, all.count * 2, t * 8,  // postings, term bounds
             t * 4, (g + 1) * 4, t * 4, (g + 1) * 4, stemByteCount,  // stem groups
             n * 8,  // content hashes
-            (t + 1) * 4, blockCount * 4, blockCount * 8,  // blocks
+            (t + 1) * 4, all.blockCount * 4, all.blockCount * 8,  // blocks
+            (t + 1) * 4, titles.count * 4, titles.count * 2, t * 8,  // title postings, term bounds
+            (t + 1) * 4, titles.blockCount * 4, titles.blockCount * 8,  // title blocks
         ]
         var offsets: [Int] = []
         var end = Segment.headerSize
@@ -129,47 +129,72 @@ enum SegmentWriter {
             }
             putStrings(termOrder, of: index.terms)
 
-            w = next()
-            for start in postingStarts { w.put(UInt32(start)) }
-            // Postings: each live posting goes to the next free place of its term.
-            let docsOffset = offsets[section]
-            let frequenciesOffset = offsets[section + 1]
-            var nextPosting = [Int](repeating: 0, count: index.terms.count)
-            for (newTerm, term) in termOrder.enumerated() { nextPosting[Int(term)] = postingStarts[newTerm] }
-            index.live.withUnsafeBufferPointer { live in
-                newSlot.withUnsafeBufferPointer { newSlot in
-                    nextPosting.withUnsafeMutableBufferPointer { nextPosting in
-                        index.forEachPosting { term, slot, title, description in
-                            guard live[Int(slot)] else { return }
-                            let i = nextPosting[term]
-                            nextPosting[term] = i + 1
-                            base.storeBytes(of: newSlot[Int(slot)].littleEndian, toByteOffset: docsOffset + 4 * i, as: UInt32.self)
-                            base.storeBytes(of: title, toByteOffset: frequenciesOffset + 2 * i, as: UInt8.self)
-                            base.storeBytes(of: description, toByteOffset: frequenciesOffset + 2 * i + 1, as: UInt8.self)
+            /// The sections of a posting set (see ``PostingSet``): starts, docs and
+            /// frequencies, term bounds; after the stem groups and content hashes (for the
+            /// set of all postings) its blocks. The title set keeps each posting whose title
+            /// has the term, with description frequency 0.
+            func putPostings(_ layout: PostingLayout, titlesOnly: Bool) -> (docs: Int, frequencies: Int) {
+                var w = next()
+                for start in layout.starts { w.put(UInt32(start)) }
+                // Each live posting goes to the next free place of its term.
+                let docsOffset = offsets[section]
+                let frequenciesOffset = offsets[section + 1]
+                var nextPosting = [Int](repeating: 0, count: index.terms.count)
+                for (newTerm, term) in termOrder.enumerated() { nextPosting[Int(term)] = layout.starts[newTerm] }
+                index.live.withUnsafeBufferPointer { live in
+                    newSlot.withUnsafeBufferPointer { newSlot in
+                        nextPosting.withUnsafeMutableBufferPointer { nextPosting in
+                            index.forEachPosting { term, slot, title, description in
+                                guard live[Int(slot)], !titlesOnly || title > 0 else { return }
+                                let i = nextPosting[term]
+                                nextPosting[term] = i + 1
+                                base.storeBytes(of: newSlot[Int(slot)].littleEndian, toByteOffset: docsOffset + 4 * i, as: UInt32.self)
+                                base.storeBytes(of: title, toByteOffset: frequenciesOffset + 2 * i, as: UInt8.self)
+                                base.storeBytes(
+                                    of: titlesOnly ? 0 : description, toByteOffset: frequenciesOffset + 2 * i + 1, as: UInt8.self)
+                            }
                         }
                     }
                 }
+                section += 2
+                // Per-term bounds for pruning.
+                w = next()
+                for newTerm in 0..<t { w.put(bounds(docsOffset, frequenciesOffset, layout.starts[newTerm]..<layout.starts[newTerm + 1])) }
+                return (docsOffset, frequenciesOffset)
             }
-            section += 2
-            let docs = UnsafeRawPointer(base + docsOffset)
-            let frequencies = UnsafeRawPointer(base + frequenciesOffset)
-            func doc(_ i: Int) -> Int { Int(UInt32(littleEndian: docs.load(fromByteOffset: 4 * i, as: UInt32.self))) }
-            /// The bounds of postings `range` (as written above).
-            func bounds(_ range: Range<Int>) -> PostingBounds {
+            /// Blocks: for each run of `blockSize` postings of a term, its last slot and the
+            /// same bounds as the term's, over the run only.
+            func putBlocks(_ layout: PostingLayout, _ postings: (docs: Int, frequencies: Int)) {
+                let (docsOffset, frequenciesOffset) = postings
+                var w = next()
+                for start in layout.blockStarts { w.put(UInt32(start)) }
+                var lastDocs = next()
+                var blockBounds = next()
+                for newTerm in 0..<t {
+                    let end = layout.starts[newTerm + 1]
+                    for start in stride(from: layout.starts[newTerm], to: end, by: Segment.blockSize) {
+                        let blockEnd = min(start + Segment.blockSize, end)
+                        lastDocs.put(UInt32(doc(docsOffset, blockEnd - 1)))
+                        blockBounds.put(bounds(docsOffset, frequenciesOffset, start..<blockEnd))
+                    }
+                }
+            }
+            func doc(_ docsOffset: Int, _ i: Int) -> Int {
+                Int(UInt32(littleEndian: base.load(fromByteOffset: docsOffset + 4 * i, as: UInt32.self)))
+            }
+            /// The bounds of postings `range` (as written by `putPostings`).
+            func bounds(_ docsOffset: Int, _ frequenciesOffset: Int, _ range: Range<Int>) -> PostingBounds {
                 var bounds = PostingBounds()
                 for i in range {
-                    let slot = doc(i)
+                    let slot = doc(docsOffset, i)
                     bounds.add(
-                        title: frequencies.load(fromByteOffset: 2 * i, as: UInt8.self),
-                        description: frequencies.load(fromByteOffset: 2 * i + 1, as: UInt8.self),
+                        title: base.load(fromByteOffset: frequenciesOffset + 2 * i, as: UInt8.self),
+                        description: base.load(fromByteOffset: frequenciesOffset + 2 * i + 1, as: UInt8.self),
                         titleLength: titleLengths[slot], descriptionLength: descriptionLengths[slot])
                 }
                 return bounds
             }
-            // Per-term bounds for pruning.
-            w = next()
-            for newTerm in 0..<t { w.put(bounds(postingStarts[newTerm]..<postingStarts[newTerm + 1])) }
-
+            let allPostings = putPostings(all, titlesOnly: false)
             w = next()
             for group in groupOfTerm { w.put(group) }
             w = next()
@@ -179,21 +204,8 @@ enum SegmentWriter {
             putStrings(stemOrder, of: index.stems)
             w = next()
             for slot in liveSlots { w.put(index.contentHashes[slot]) }
-
-            // Blocks: for each run of `blockSize` postings of a term, its last slot and the
-            // same bounds as the term's, over the run only.
-            w = next()
-            for start in blockStarts { w.put(UInt32(start)) }
-            var lastDocs = next()
-            var blockBounds = next()
-            for newTerm in 0..<t {
-                let end = postingStarts[newTerm + 1]
-                for start in stride(from: postingStarts[newTerm], to: end, by: Segment.blockSize) {
-                    let blockEnd = min(start + Segment.blockSize, end)
-                    lastDocs.put(UInt32(doc(blockEnd - 1)))
-                    blockBounds.put(bounds(start..<blockEnd))
-                }
-            }
+            putBlocks(all, allPostings)
+            putBlocks(titles, putPostings(titles, titlesOnly: true))
 
             // Header.
             let header = SectionWriter(base: base, offset: 0)
@@ -201,7 +213,7 @@ enum SegmentWriter {
             header.set(Segment.formatVersion, at: 8)
             header.set(UInt64(n), at: 16)
             header.set(UInt64(t), at: 24)
-            header.set(UInt64(p), at: 32)
+            header.set(UInt64(all.count), at: 32)
             header.set(UInt64(g), at: 40)
             header.set(analyzerFingerprint, at: 48)
             header.set(sequence, at: 56)
@@ -210,10 +222,33 @@ enum SegmentWriter {
             header.set(UInt64.random(in: 1...UInt64.max), at: 80)
             header.set(UInt64(totalSize), at: 88)
             for (i, offset) in offsets.enumerated() { header.set(UInt64(offset), at: 96 + i * 8) }
-            header.set(UInt64(blockCount), at: 280)
+            header.set(UInt64(all.blockCount), at: 336)
+            header.set(UInt64(titles.count), at: 344)
+            header.set(UInt64(titles.blockCount), at: 352)
         }
         return bytes
     }
+}
+
+/// Where each term's postings and blocks start in a posting set, given each term's posting
+/// count (terms in segment order).
+struct PostingLayout {
+    var starts: [Int]
+    var blockStarts: [Int]
+
+    init(_ counts: [Int]) {
+        starts = [0]
+        blockStarts = [0]
+        starts.reserveCapacity(counts.count + 1)
+        blockStarts.reserveCapacity(counts.count + 1)
+        for count in counts {
+            starts.append(starts.last! + count)
+            blockStarts.append(blockStarts.last! + (count + Segment.blockSize - 1) >> Segment.blockShift)
+        }
+    }
+
+    var count: Int { starts.last! }
+    var blockCount: Int { blockStarts.last! }
 }
 
 /// The most a run of postings can weigh: the highest title and description frequency and

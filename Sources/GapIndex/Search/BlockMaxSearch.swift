@@ -63,6 +63,7 @@ struct BlockMaxSearch {
     /// The best `request.limit` documents of segment `index`, merged into `heap`.
     func search(segment index: Int, base: Int, into heap: inout TopK<SearchExecution.Candidate>) {
         let segment = execution.segments[index]
+        let postings = segment.postings(request.scope)
         let state = execution.states[index]
         // Cursors grouped by group, groups in ascending-bound order.
         var cursors: [PostingCursor] = []
@@ -72,19 +73,19 @@ struct BlockMaxSearch {
             for variant in group.variants {
                 let term = variant.segmentTerms[index]
                 guard term >= 0 else { continue }
-                let start = Int(segment.postingStarts[term])
-                let end = Int(segment.postingStarts[term + 1])
+                let start = Int(postings.starts[term])
+                let end = Int(postings.starts[term + 1])
                 guard start < end else { continue }
                 cursors.append(PostingCursor(
-                    position: start, end: end, doc: segment.postingDocs[start], scale: variant.scale, termStart: start,
-                    firstBlock: Int(segment.blockStarts[term]), group: g))
+                    position: start, end: end, doc: postings.docs[start], scale: variant.scale, termStart: start,
+                    firstBlock: Int(postings.blockStarts[term]), group: g))
             }
         }
         groupStarts.append(cursors.count)
         guard !cursors.isEmpty else { return }
-        state.blockSaturations.withUnsafeBufferPointer { blockSaturations in
+        state.blockSaturations(request.scope).withUnsafeBufferPointer { blockSaturations in
             var walk = SegmentWalk(
-                search: self, segment: segment, facts: state.facts.facts, base: base, cursors: cursors, groupStarts: groupStarts,
+                search: self, segment: segment, postings: postings, facts: state.facts.facts, base: base, cursors: cursors, groupStarts: groupStarts,
                 norms: state.norms, blockSaturations: blockSaturations.baseAddress!)
             defer { walk.deallocate() }
             walk.run(into: &heap)
@@ -145,7 +146,7 @@ private struct SegmentWalk {
     let touchedGroups: UnsafeMutablePointer<Int>
 
     init(
-        search: BlockMaxSearch, segment: Segment, facts: UnsafeMutablePointer<SlotFacts>, base: Int, cursors list: [PostingCursor],
+        search: BlockMaxSearch, segment: Segment, postings: PostingSet, facts: UnsafeMutablePointer<SlotFacts>, base: Int, cursors list: [PostingCursor],
         groupStarts: [Int], norms: Norms, blockSaturations: UnsafePointer<Float>
     ) {
         bounds = search.bounds
@@ -160,8 +161,8 @@ private struct SegmentWalk {
         self.segment = segment
         self.facts = facts
         self.base = base
-        docs = segment.postingDocs
-        frequencies = segment.postingFrequencies
+        docs = postings.docs
+        frequencies = postings.frequencies
         ids = segment.ids
         limit = UInt32(segment.documentCount)
         self.norms = norms

@@ -175,29 +175,41 @@ struct SegmentState {
     var deadCount: Int { facts.deadCount }
     var averages: (title: Float, description: Float)
 
-    /// The most a posting of each block can score per unit of scale (see ``Segment``'s blocks).
-    var blockSaturations: [Float]
+    /// The most a posting of each block can score per unit of scale (see ``Segment``'s
+    /// blocks), of all postings and of the title postings.
+    private var allBlockSaturations: [Float]
+    private var titleBlockSaturations: [Float]
+
+    /// The block saturations of the postings a search of `scope` walks.
+    func blockSaturations(_ scope: SearchScope) -> [Float] {
+        scope == .titles ? titleBlockSaturations : allBlockSaturations
+    }
 
     /// The segment's field lengths and block bounds, kept to recompute norms when parameters
     /// change.
     private let titleLengths: [UInt16]
     private let descriptionLengths: [UInt16]
     private let blockBounds: [UInt16]
+    private let titleBlockBounds: [UInt16]
 
     init(_ segment: Segment, _ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         titleLengths = Array(UnsafeBufferPointer(start: segment.titleLengths, count: segment.documentCount))
         descriptionLengths = Array(UnsafeBufferPointer(start: segment.descriptionLengths, count: segment.documentCount))
-        blockBounds = Array(UnsafeBufferPointer(start: segment.blockBounds, count: segment.blockCount * 4))
+        blockBounds = Array(UnsafeBufferPointer(start: segment.postings.blockBounds, count: segment.postings.blockCount * 4))
+        titleBlockBounds = Array(
+            UnsafeBufferPointer(start: segment.titlePostings.blockBounds, count: segment.titlePostings.blockCount * 4))
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
-        blockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
+        allBlockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
+        titleBlockSaturations = Self.saturations(titleBlockBounds, parameters, averages: averages)
         facts = SlotFactsTable(segment)
     }
 
     mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
-        blockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
+        allBlockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
+        titleBlockSaturations = Self.saturations(titleBlockBounds, parameters, averages: averages)
     }
 
     /// Each block's saturation at its highest frequencies and shortest lengths. The norms and

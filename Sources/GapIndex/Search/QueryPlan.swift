@@ -103,7 +103,8 @@ struct QueryPlanner {
         // The draft scored against itself, as if it were indexed.
         let p = parameters
         let titleNorm = p.titleWeight / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(titleLength) / averages.title)
-        let descriptionNorm = p.descriptionWeight
+        // (A search of titles alone matches no description, the draft's own included.)
+        let descriptionNorm = request.scope == .titles ? 0 : p.descriptionWeight
             / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(descriptionLength) / averages.description)
         var selfScore = 0.0
         for group in groups {

@@ -75,6 +75,8 @@ struct SearchExecution {
     /// The average field lengths all norms use.
     let averages: (title: Float, description: Float)
     var scratch: SearchScratch
+    /// The fields searched (the request's; set by ``run(_:strategy:)``).
+    private(set) var scope = SearchScope.titlesAndDescriptions
     /// Each segment's ids and facts, as bare pointers: the per-document lookups of the hot
     /// loops must not copy `Segment` or `SegmentState` values out of their arrays.
     private let segmentIDs: [UnsafePointer<UInt64>]
@@ -110,6 +112,7 @@ struct SearchExecution {
     }
 
     mutating func run(_ request: SearchRequest, strategy: SearchStrategy = .automatic) -> [SearchHit] {
+        scope = request.scope
         let bases = self.bases
         let totalSlots = bases.last! + delta.slotCount
         var liveDocuments = delta.liveCount
@@ -330,7 +333,7 @@ struct SearchExecution {
             for (index, segment) in segments.enumerated() where saturation < 1 {
                 let term = variant.segmentTerms[index]
                 guard term >= 0 else { continue }
-                let bounds = segment.termBounds + 4 * term
+                let bounds = segment.postings(scope).termBounds + 4 * term
                 let p = parameters
                 let averages = states[index].averages
                 let titleFactor = p.titleWeight
@@ -353,7 +356,7 @@ struct SearchExecution {
             for (index, segment) in segments.enumerated() {
                 let term = variant.segmentTerms[index]
                 guard term >= 0 else { continue }
-                count += Int(segment.postingStarts[term + 1] &- segment.postingStarts[term])
+                count += segment.postings(scope).count(term)
             }
             if let term = variant.deltaTerm { count += delta.postingDocs[Int(term)].count }
         }
@@ -463,13 +466,14 @@ struct SearchExecution {
         for (index, segment) in segments.enumerated() {
             let term = variant.segmentTerms[index]
             guard term >= 0 else { continue }
-            let end = Int(segment.postingStarts[term + 1])
+            let postings = segment.postings(scope)
+            let end = Int(postings.starts[term + 1])
             let base = bases[index]
             let limit = segment.documentCount
             let factors = states[index].norms.factors
-            let docs = segment.postingDocs
-            let frequencies = segment.postingFrequencies
-            var j = Int(segment.postingStarts[term])
+            let docs = postings.docs
+            let frequencies = postings.frequencies
+            var j = Int(postings.starts[term])
             while j < end {
                 let slot = Int(docs[j])
                 if slot < limit {  // always, in a well-formed segment
@@ -488,11 +492,21 @@ struct SearchExecution {
         let k1 = parameters.k1
         let scale = variant.scale
         let factors = deltaNorms.factors
+        let titlesOnly = scope == .titles
         delta.postingDocs[Int(term)].withUnsafeBufferPointer { docs in
             delta.postingFrequencies[Int(term)].withUnsafeBufferPointer { frequencies in
                 for j in 0..<docs.count {
                     let slot = Int(docs[j])
-                    body(base + slot, scale * saturation(weightedFrequency(frequencies.baseAddress!, j, factors, slot), k1: k1))
+                    // The delta keeps one posting list per term: a titles search takes the
+                    // title frequency alone, and skips postings without one.
+                    let weighted: Float
+                    if titlesOnly {
+                        guard frequencies[2 * j] > 0 else { continue }
+                        weighted = Float(frequencies[2 * j]) * factors[2 * slot]
+                    } else {
+                        weighted = weightedFrequency(frequencies.baseAddress!, j, factors, slot)
+                    }
+                    body(base + slot, scale * saturation(weighted, k1: k1))
                 }
             }
         }
@@ -521,9 +535,10 @@ struct SearchExecution {
                 guard term >= 0 else { continue }
                 let base = UInt32(bases[index])
                 let upper = UInt32(bases[index] + segment.documentCount)
-                var j = Int(segment.postingStarts[term])
-                let end = Int(segment.postingStarts[term + 1])
-                let docs = segment.postingDocs
+                let postings = segment.postings(scope)
+                var j = Int(postings.starts[term])
+                let end = Int(postings.starts[term + 1])
+                let docs = postings.docs
                 let factors = states[index].norms.factors
                 if end - j <= candidates.count {
                     if !marked {
@@ -535,7 +550,7 @@ struct SearchExecution {
                         let slot = Int(docs[j])
                         let global = Int(base) &+ slot
                         if slot < limit && marks[global] != 0 {
-                            let score = scale * saturation(weightedFrequency(segment.postingFrequencies, j, factors, slot), k1: k1)
+                            let score = scale * saturation(weightedFrequency(postings.frequencies, j, factors, slot), k1: k1)
                             if single { scores[global] += score } else if score > best[global] { best[global] = score }
                         }
                         j &+= 1
@@ -547,7 +562,7 @@ struct SearchExecution {
                     j = gallop(docs, from: j, to: end, toward: slot)
                     guard j < end else { break }
                     guard docs[j] == slot else { continue }
-                    let score = scale * saturation(weightedFrequency(segment.postingFrequencies, j, factors, Int(slot)), k1: k1)
+                    let score = scale * saturation(weightedFrequency(postings.frequencies, j, factors, Int(slot)), k1: k1)
                     if single { scores[Int(candidate)] += score } else if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
             }
@@ -562,7 +577,8 @@ struct SearchExecution {
                     guard j < docs.count else { break }
                     guard docs[j] == slot else { continue }
                     let s = Int(slot)
-                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title(s) + Float(frequencies[2 * j + 1]) * deltaNorms.description(s)
+                    let description = scope == .titles ? 0 : frequencies[2 * j + 1]
+                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title(s) + Float(description) * deltaNorms.description(s)
                     let score = scale * saturation(weighted, k1: k1)
                     if single { scores[Int(candidate)] += score } else if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
@@ -760,7 +776,8 @@ struct SearchExecution {
             let docs = delta.postingDocs[Int(term)]
             guard let j = binarySearch(docs, UInt32(slot)) else { return nil }
             let frequencies = delta.postingFrequencies[Int(term)]
-            return (frequencies[2 * j], frequencies[2 * j + 1], Double(deltaNorms.title(slot)), Double(deltaNorms.description(slot)))
+            let description = scope == .titles ? 0 : frequencies[2 * j + 1]
+            return (frequencies[2 * j], description, Double(deltaNorms.title(slot)), Double(deltaNorms.description(slot)))
         }
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
@@ -768,15 +785,16 @@ struct SearchExecution {
         guard term >= 0 else { return nil }
         let segment = segments[index]
         let slot = UInt32(global - bases[index])
-        var low = Int(segment.postingStarts[term])
-        var high = Int(segment.postingStarts[term + 1])
+        let postings = segment.postings(scope)
+        var low = Int(postings.starts[term])
+        var high = Int(postings.starts[term + 1])
         while low < high {
             let mid = (low + high) / 2
-            if segment.postingDocs[mid] < slot { low = mid + 1 } else { high = mid }
+            if postings.docs[mid] < slot { low = mid + 1 } else { high = mid }
         }
-        guard low < Int(segment.postingStarts[term + 1]), segment.postingDocs[low] == slot else { return nil }
+        guard low < Int(postings.starts[term + 1]), postings.docs[low] == slot else { return nil }
         return (
-            segment.postingFrequencies[2 * low], segment.postingFrequencies[2 * low + 1],
+            postings.frequencies[2 * low], postings.frequencies[2 * low + 1],
             Double(states[index].norms.title(Int(slot))), Double(states[index].norms.description(Int(slot)))
         )
     }

@@ -10,6 +10,9 @@ public struct DuplicateQuery: Sendable, Hashable {
     public var limit: Int
     /// Treat the title's last word as unfinished and match it as a prefix.
     public var asYouType: Bool
+    /// Which fields of the gaps are searched: by default titles alone for a title being
+    /// typed (``asYouType``), titles and descriptions otherwise.
+    public var scope: SearchScope
     /// Only gaps in these statuses (any when empty).
     public var statuses: Set<GapStatus>
     /// Only gaps in these categories (any when empty).
@@ -24,13 +27,15 @@ public struct DuplicateQuery: Sendable, Hashable {
     public var explain: Bool
 
     public init(
-        title: String, description: String = "", limit: Int = 10, asYouType: Bool = false, statuses: Set<GapStatus> = [],
-        categories: [String] = [], teams: [String] = [], includeMerged: Bool = false, category: String? = nil, explain: Bool = false
+        title: String, description: String = "", limit: Int = 10, asYouType: Bool = false, scope: SearchScope? = nil,
+        statuses: Set<GapStatus> = [], categories: [String] = [], teams: [String] = [], includeMerged: Bool = false,
+        category: String? = nil, explain: Bool = false
     ) {
         self.title = title
         self.description = description
         self.limit = limit
         self.asYouType = asYouType
+        self.scope = scope ?? (asYouType ? .titles : .titlesAndDescriptions)
         self.statuses = statuses
         self.categories = categories
         self.teams = teams
@@ -90,7 +95,7 @@ extension GapStore {
             defer { withExtendedLifetime(storage) {} }
             try synchronizeIndex(segments, txn)
             let request = SearchRequest(
-                title: query.title, description: query.description, limit: query.limit, prefixLastWord: query.asYouType,
+                title: query.title, description: query.description, limit: query.limit, prefixLastWord: query.asYouType, scope: query.scope,
                 filter: SearchFilter(
                     statuses: Set(query.statuses.map(\.storageCode)), categories: categoryIDs, teams: Set(query.teams.map(teamHash)),
                     includeMerged: query.includeMerged),

@@ -177,8 +177,10 @@ struct Suggest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "As-you-type suggestions for a partial title.",
         discussion: """
-            The last word may be unfinished: it matches every word it begins (with typos
-            allowed from five letters).
+            The partial title is matched against the titles of existing gaps (with
+            --descriptions, against their descriptions too). The last word may be
+            unfinished: it matches every word it begins (with typos allowed from five
+            letters).
 
             Examples:
               gapsearch suggest "saml gro"
@@ -189,6 +191,7 @@ struct Suggest: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The partial title.") var title: String
     @Option(help: "How many suggestions.") var limit = 8
+    @Flag(help: "Match the gaps' descriptions as well as their titles.") var descriptions = false
 
     func validate() throws {
         if !(1...100).contains(limit) { throw ValidationError("--limit must be 1–100") }
@@ -196,7 +199,8 @@ struct Suggest: ParsableCommand {
 
     func run() throws {
         let gapStore = try store.openForReading()
-        let candidates = try gapStore.findDuplicates(DuplicateQuery(title: title, limit: limit, asYouType: true))
+        let candidates = try gapStore.findDuplicates(DuplicateQuery(
+            title: title, limit: limit, asYouType: true, scope: descriptions ? .titlesAndDescriptions : .titles))
         if output.json {
             try printJSON(candidates.map { ["id": $0.gap.id.description, "title": $0.gap.title, "status": $0.gap.status.name] })
         } else {
