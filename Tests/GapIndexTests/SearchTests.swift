@@ -180,6 +180,43 @@ struct SearchTests {
         }
     }
 
+    /// With `allWordsFirst`, gaps with every word rank first even when a gap with fewer of
+    /// them scores higher; the others fill the places left.
+    @Test(arguments: [false, true]) func allWordsFirstRanksCompleteMatchesFirst(inSegment: Bool) throws {
+        // "okta" is rare and gap 1 has it three times in a short title; "group" is common,
+        // and gap 2's title is long.
+        let documents = [
+            doc(1, "Okta okta okta"),
+            doc(2, "Okta group sync for large enterprise tenants with many nested teams and more"),
+            doc(3, "Group chat"), doc(4, "Group settings"), doc(5, "Group policy"), doc(6, "Group admin"),
+            doc(7, "Group call"), doc(8, "Group video"), doc(9, "Group list"),
+            doc(10, "Unrelated"),
+        ]
+        func search(_ index: LiveIndex, _ segments: [Segment]) {
+            let byScore = index.search(SearchRequest(title: "okta grou", prefixLastWord: true, scope: .titles), segments: segments)
+            let first = index.search(
+                SearchRequest(title: "okta grou", prefixLastWord: true, scope: .titles, allWordsFirst: true), segments: segments)
+            // By score, the short titles with "okta" win; with every word first, gap 2 leads.
+            #expect(byScore.first?.id != 2)
+            #expect(first.first?.id == 2)
+            #expect(Set(Self.ids(first)) == Set(Self.ids(byScore)))
+            #expect(Self.ids(Array(first.dropFirst())) == Self.ids(byScore.filter { $0.id != 2 }))
+            // A limit of one keeps only the complete match.
+            let one = index.search(
+                SearchRequest(title: "okta grou", limit: 1, prefixLastWord: true, scope: .titles, allWordsFirst: true), segments: segments)
+            #expect(Self.ids(one) == [2])
+        }
+        if inSegment {
+            try withSegment(documents) { segment, _ in
+                let index = LiveIndex()
+                index.update(segments: [segment], documents: [], through: 1)
+                search(index, [segment])
+            }
+        } else {
+            search(deltaIndex(documents), [])
+        }
+    }
+
     @Test func synonymsFindEachOther() {
         let index = deltaIndex([doc(1, "Single sign-on with Okta"), doc(2, "Repo settings page")])
         #expect(Self.ids(index.search(SearchRequest(title: "SSO"), segments: [])) == [1])

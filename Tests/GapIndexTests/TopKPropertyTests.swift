@@ -26,6 +26,8 @@ import Darwin
 /// - score(d) = Σ over query words of max over variants of scale × weighted / (k1 + weighted).
 /// - A search of titles alone (``SearchScope/titles``) counts tfDesc as 0 (df and the
 ///   averages are as above).
+/// - With `allWordsFirst`, the documents that have every searched word with a variant (in
+///   the fields searched) come first, then the others, each part as above.
 /// - Top k: score > 0, passing the filter (merged gaps excluded unless asked for), highest
 ///   score first, ties by lower id.
 @Suite("TopK property")
@@ -126,19 +128,8 @@ struct TopKPropertyTests {
                 )
             }
             var totals = [Double](repeating: 0, count: documents.count)
-            // Words in more than `maxWordShare` of the documents are left out (in an index of
-            // 1,000 documents or more), unless none of the others matches anything.
-            var words = queryWords(request)
-            if documents.count >= 1000 {
-                let limit = Double(p.maxWordShare) * Double(documents.count)
-                let rare = words.filter { Double(postings[$0.key]?.count ?? 0) <= limit }
-                let matches = rare.keys.contains { postings[$0] != nil || !(termsByStem[Stemming.stem(of: $0)] ?? []).isEmpty }
-                if matches { words = rare }
-            }
-            for (word, weight) in words {
-                // The word itself, and the other terms with its stem.
-                var variants: [([UInt8], Double)] = postings[word] == nil ? [] : [(word, 1)]
-                for term in termsByStem[Stemming.stem(of: word)] ?? [] where term != word { variants.append((term, Double(p.stemWeight))) }
+            for (word, weight) in searchedWords(request) {
+                let variants = self.variants(word)
                 var best = [Double](repeating: 0, count: documents.count)
                 for (term, kindWeight) in variants {
                     let list = postings[term]!
@@ -157,16 +148,60 @@ struct TopKPropertyTests {
             return result
         }
 
+        /// The query words searched, with their weights: words in more than `maxWordShare` of
+        /// the documents are left out (in an index of 1,000 documents or more), unless none of
+        /// the others matches anything.
+        func searchedWords(_ request: SearchRequest) -> [[UInt8]: Double] {
+            var words = queryWords(request)
+            if documents.count >= 1000 {
+                let limit = Double(parameters.maxWordShare) * Double(documents.count)
+                let rare = words.filter { Double(postings[$0.key]?.count ?? 0) <= limit }
+                let matches = rare.keys.contains { postings[$0] != nil || !(termsByStem[Stemming.stem(of: $0)] ?? []).isEmpty }
+                if matches { words = rare }
+            }
+            return words
+        }
+
+        /// The word itself, and the other terms with its stem, with their kind weights.
+        func variants(_ word: [UInt8]) -> [([UInt8], Double)] {
+            var variants: [([UInt8], Double)] = postings[word] == nil ? [] : [(word, 1)]
+            for term in termsByStem[Stemming.stem(of: word)] ?? [] where term != word { variants.append((term, Double(parameters.stemWeight))) }
+            return variants
+        }
+
+        /// The ids of the documents with every searched word that has a variant, in the fields
+        /// searched (for ``SearchRequest/allWordsFirst``).
+        func withAllWords(_ request: SearchRequest) -> Set<UInt64> {
+            var result = Set(documents.map(\.source.id))
+            for word in searchedWords(request).keys {
+                let variants = self.variants(word)
+                guard !variants.isEmpty else { continue }
+                var having = Set<UInt64>()
+                for (term, _) in variants {
+                    for posting in postings[term]! where request.scope != .titles || posting.title > 0 {
+                        having.insert(documents[posting.document].source.id)
+                    }
+                }
+                result.formIntersection(having)
+            }
+            return result
+        }
+
         /// The top k ids with their scores, given every document's score.
         func top(_ request: SearchRequest, _ scores: [UInt64: Double]) -> [(id: UInt64, score: Double)] {
             let filter = request.filter
+            let first = request.allWordsFirst ? withAllWords(request) : []
             return documents.compactMap { document -> (id: UInt64, score: Double)? in
                 let a = document.source.attributes
                 let score = scores[document.source.id]!
                 guard score > 0, filter.accepts(status: a.status, category: a.category, merged: a.merged, team: { a.team }) else { return nil }
                 return (document.source.id, score)
             }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+            .sorted { a, b in
+                let (aFirst, bFirst) = (first.contains(a.id), first.contains(b.id))
+                if aFirst != bFirst { return aFirst }
+                return a.score != b.score ? a.score > b.score : a.id < b.id
+            }
             .prefix(request.limit)
             .map { $0 }
         }
@@ -217,7 +252,7 @@ struct TopKPropertyTests {
             title: randomText(&rng, words: 1...5),
             description: Bool.random(using: &rng) ? "" : randomText(&rng, words: 1...12),
             limit: Int.random(in: 1...10, using: &rng), scope: Bool.random(using: &rng) ? .titles : .titlesAndDescriptions,
-            filter: filter,
+            allWordsFirst: Bool.random(using: &rng), filter: filter,
             // Priors are set on the request but weigh nothing with these parameters.
             category: UInt32.random(in: 0...3, using: &rng), now: Bool.random(using: &rng) ? 0 : 2_000_000_000,
             explain: false)
@@ -362,7 +397,7 @@ struct TopKPropertyTests {
                     let title = query < 3 ? ["zebra"] : (0..<Int.random(in: 1...3, using: &rng)).map { _ in words.randomElement(using: &rng)! }
                     let request = SearchRequest(
                         title: title.joined(separator: " "), description: "", limit: Int.random(in: 1...10, using: &rng),
-                        scope: query % 2 == 0 ? .titles : .titlesAndDescriptions)
+                        scope: query % 2 == 0 ? .titles : .titlesAndDescriptions, allWordsFirst: query % 3 == 0)
                     let hits = index.search(request, segments: [segment])
                     problems += brute.check(hits, request, context: "round \(round) query \(query)")
                     // The check above accepts any of tied documents; ties go to the lower id.

@@ -32,6 +32,8 @@ struct GapBenchCommand: ParsableCommand {
     @Option(help: "RankingParameters.titleWeight.") var titleWeight: Float?
     @Option(help: "Fields searched: titles, all, or auto (titles for as-you-type query sets, as the CLI does).")
     var scope = ScopeChoice.auto
+    @Flag(help: "Rank as-you-type queries by score alone, not the gaps with every word first (as the CLI does).")
+    var scoreOrder = false
     @Option(name: .customLong("repeat"), help: "Run the query set this many times (for profiling).") var repetitions = 1
     @Option(help: "Keep the built segment in this file and reuse it on later runs with the same corpus (for profiling the search alone).")
     var segmentCache: String?
@@ -123,7 +125,8 @@ struct GapBenchCommand: ParsableCommand {
             index.update(segments: [segment], documents: [], through: 1)
             openSeconds = seconds(clock.now - start)
             func request(_ query: QueryLine) -> SearchRequest {
-                SearchRequest(title: query.title, description: query.description, limit: limit, prefixLastWord: prefix, scope: searchScope)
+                SearchRequest(title: query.title, description: query.description, limit: limit, prefixLastWord: prefix, scope: searchScope,
+                    allWordsFirst: prefix && !scoreOrder)
             }
             for query in queryLines.prefix(warmup) { _ = index.search(request(query), segments: [segment]) }
             for query in (0..<repetitions).flatMap({ _ in queryLines }) {
@@ -140,7 +143,8 @@ struct GapBenchCommand: ParsableCommand {
         let n = Double(max(ranks.count, 1))
         let result = Result(
             engine: "gapsearch",
-            mode: (prefix ? "prefix" : (noFuzzy ? "bm25f" : "bm25f+fuzzy")) + (searchScope == .titles ? ", titles" : ""), build_seconds: buildSeconds,
+            mode: (prefix ? "prefix" : (noFuzzy ? "bm25f" : "bm25f+fuzzy")) + (searchScope == .titles ? ", titles" : "")
+                + (prefix && !scoreOrder ? ", all words first" : ""), build_seconds: buildSeconds,
             open_seconds: openSeconds, p50_ms: percentile(0.5), p90_ms: percentile(0.9), p99_ms: percentile(0.99),
             max_ms: sorted.last ?? 0, recall_at_1: Double(ranks.filter { ($0 ?? .max) <= 1 }.count) / n,
             recall_at_10: Double(ranks.filter { ($0 ?? .max) <= 10 }.count) / n,

@@ -133,18 +133,32 @@ struct SearchExecution {
         scratch.prepare(slots: totalSlots)
         defer { scratch.reset() }
         let maxPrior = maximumPriorFactor(request)
-        let top: [Candidate]
-        switch strategy {
-        case .documentAtATime: top = documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
-        case .termAtATime: top = termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
-        case .automatic:
-            top = groups.count <= BlockMaxSearch.groupLimit
-                ? documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
-                : termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+        // With `allWordsFirst`, the documents with every word come first; the best of the
+        // others fill the places they leave (they are among the overall top k, as at most k − 1
+        // documents rank above any of them there).
+        var leading: [Candidate] = []
+        if request.allWordsFirst && groups.count > 1 {
+            leading = AllWordsSearch(execution: self, request: request, groups: groups).top(bases: bases)
+        }
+        var top = leading
+        if leading.count < request.limit {
+            let all: [Candidate]
+            switch strategy {
+            case .documentAtATime: all = documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+            case .termAtATime: all = termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+            case .automatic:
+                all = groups.count <= BlockMaxSearch.groupLimit
+                    ? documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+                    : termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+            }
+            let taken = Set(leading.map(\.global))
+            top += all.lazy.filter { !taken.contains($0.global) }.prefix(request.limit - leading.count)
         }
         let reference = plan.selfScore
         var hits = top.map { explain($0, groups: groups, request: request, bases: bases, reference: reference) }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        func byScore(_ a: SearchHit, _ b: SearchHit) -> Bool { a.score != b.score ? a.score > b.score : a.id < b.id }
+        hits[..<leading.count].sort(by: byScore)
+        hits[leading.count...].sort(by: byScore)
         return hits
     }
 
@@ -232,7 +246,7 @@ struct SearchExecution {
 
     /// A document's text score over every group (its best variant each), looked up in the
     /// postings by binary search: cheap for the few documents of a top k.
-    private func completeScore(_ global: Int, groups: [QueryGroup], bases: [Int]) -> Float {
+    func completeScore(_ global: Int, groups: [QueryGroup], bases: [Int]) -> Float {
         let k1 = parameters.k1
         var total: Float = 0
         for group in groups {
@@ -679,7 +693,7 @@ struct SearchExecution {
 
     /// The gap id at a global slot.
     @inline(__always)
-    private func id(ofGlobal global: Int, bases: [Int]) -> UInt64 {
+    func id(ofGlobal global: Int, bases: [Int]) -> UInt64 {
         let deltaBase = bases[bases.count - 1]
         if global >= deltaBase { return delta.ids[global - deltaBase] }
         var index = segments.count - 1
@@ -689,7 +703,7 @@ struct SearchExecution {
 
     /// The filter and prior inputs of the document at a global slot.
     @inline(__always)
-    private func facts(ofGlobal global: Int, bases: [Int]) -> SlotFacts {
+    func facts(ofGlobal global: Int, bases: [Int]) -> SlotFacts {
         let deltaBase = bases[bases.count - 1]
         if global >= deltaBase { return deltaFacts.facts[global - deltaBase] }
         var index = segments.count - 1
@@ -697,7 +711,7 @@ struct SearchExecution {
         return segmentFacts[index][global - bases[index]]
     }
 
-    private func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {
+    func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {
         let deltaBase = bases[bases.count - 1]
         if global >= deltaBase { return delta.attributes[global - deltaBase].team }
         var index = segments.count - 1

@@ -10,6 +10,10 @@ public struct SearchRequest: Sendable, Hashable {
     public var prefixLastWord: Bool
     /// Which fields of the gaps are searched.
     public var scope: SearchScope
+    /// Rank the gaps that match every query word (by any of its variants) ahead of the
+    /// others, each part best first: what someone typing a title expects. Only the words
+    /// searched count: words the index lacks and words in most gaps are left out.
+    public var allWordsFirst: Bool
     public var filter: SearchFilter
     /// The draft's category, for the same-category prior (0 for none).
     public var category: UInt32
@@ -20,14 +24,15 @@ public struct SearchRequest: Sendable, Hashable {
 
     public init(
         title: String, description: String = "", limit: Int = 10, prefixLastWord: Bool = false,
-        scope: SearchScope = .titlesAndDescriptions, filter: SearchFilter = SearchFilter(), category: UInt32 = 0, now: Int64 = 0,
-        explain: Bool = false
+        scope: SearchScope = .titlesAndDescriptions, allWordsFirst: Bool = false, filter: SearchFilter = SearchFilter(),
+        category: UInt32 = 0, now: Int64 = 0, explain: Bool = false
     ) {
         self.title = title
         self.description = description
         self.limit = limit
         self.prefixLastWord = prefixLastWord
         self.scope = scope
+        self.allWordsFirst = allWordsFirst
         self.filter = filter
         self.category = category
         self.now = now

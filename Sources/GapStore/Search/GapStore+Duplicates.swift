@@ -8,7 +8,8 @@ public struct DuplicateQuery: Sendable, Hashable {
     public var description: String
     /// How many candidates to return (1–100).
     public var limit: Int
-    /// Treat the title's last word as unfinished and match it as a prefix.
+    /// Treat the title's last word as unfinished and match it as a prefix, and rank the gaps
+    /// with every word of it first (``SearchRequest/allWordsFirst``).
     public var asYouType: Bool
     /// Which fields of the gaps are searched: by default titles alone for a title being
     /// typed (``asYouType``), titles and descriptions otherwise.
@@ -96,6 +97,7 @@ extension GapStore {
             try synchronizeIndex(segments, txn)
             let request = SearchRequest(
                 title: query.title, description: query.description, limit: query.limit, prefixLastWord: query.asYouType, scope: query.scope,
+                allWordsFirst: query.asYouType,
                 filter: SearchFilter(
                     statuses: Set(query.statuses.map(\.storageCode)), categories: categoryIDs, teams: Set(query.teams.map(teamHash)),
                     includeMerged: query.includeMerged),
