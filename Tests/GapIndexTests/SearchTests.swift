@@ -8,6 +8,20 @@ import Testing
 struct SearchTests {
     static func ids(_ hits: [SearchHit]) -> [UInt64] { hits.map(\.id) }
 
+    /// Calls `body` with an index of `documents`, in a segment or in the delta, and the
+    /// segments to search.
+    static func withIndex(_ documents: [IndexDocument], inSegment: Bool, _ body: (LiveIndex, [Segment]) -> Void) throws {
+        if inSegment {
+            try withSegment(documents) { segment, _ in
+                let index = LiveIndex()
+                index.update(segments: [segment], documents: [], through: 1)
+                body(index, [segment])
+            }
+        } else {
+            body(deltaIndex(documents), [])
+        }
+    }
+
     /// The kinds of the term contributions of a hit's explanation.
     static func kinds(_ hit: SearchHit) -> [(term: String, kind: MatchKind, field: Field)] {
         hit.explanation.compactMap {
@@ -169,15 +183,7 @@ struct SearchTests {
             let typed = index.search(SearchRequest(title: "csv expo", prefixLastWord: true, scope: .titles), segments: segments)
             #expect(Self.ids(typed) == [1])
         }
-        if inSegment {
-            try withSegment(documents) { segment, _ in
-                let index = LiveIndex()
-                index.update(segments: [segment], documents: [], through: 1)
-                search(index, [segment])
-            }
-        } else {
-            search(deltaIndex(documents), [])
-        }
+        try Self.withIndex(documents, inSegment: inSegment, search)
     }
 
     /// With `allWordsFirst`, gaps with every word rank first even when a gap with fewer of
@@ -206,15 +212,7 @@ struct SearchTests {
                 SearchRequest(title: "okta grou", limit: 1, prefixLastWord: true, scope: .titles, allWordsFirst: true), segments: segments)
             #expect(Self.ids(one) == [2])
         }
-        if inSegment {
-            try withSegment(documents) { segment, _ in
-                let index = LiveIndex()
-                index.update(segments: [segment], documents: [], through: 1)
-                search(index, [segment])
-            }
-        } else {
-            search(deltaIndex(documents), [])
-        }
+        try Self.withIndex(documents, inSegment: inSegment, search)
     }
 
     @Test func synonymsFindEachOther() {
