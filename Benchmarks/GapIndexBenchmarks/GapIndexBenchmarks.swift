@@ -161,7 +161,8 @@ final class SearchCorpus: Sendable {
         let paraphrases = QueryGenerator.paraphrases(of: gaps, count: 1_000, seed: seed)
         drafts = paraphrases.map { SearchRequest(title: $0.title, description: $0.description, limit: 10) }
         prefixes = QueryGenerator.prefixes(of: gaps, count: 1_000, seed: seed).map {
-            SearchRequest(title: $0.title, description: $0.description, limit: 10, prefixLastWord: true, scope: .titles)
+            SearchRequest(
+                title: $0.title, description: $0.description, limit: 10, prefixLastWord: true, scope: .titles, allWordsFirst: true)
         }
         longDrafts = Self.longDrafts(paraphrases, gaps: gaps, seed: seed)
     }

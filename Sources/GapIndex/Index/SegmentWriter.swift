@@ -132,26 +132,39 @@ enum SegmentWriter {
             /// The sections of a posting set (see ``PostingSet``): starts, docs and
             /// frequencies, term bounds; after the stem groups and content hashes (for the
             /// set of all postings) its blocks. The title set keeps each posting whose title
-            /// has the term, with description frequency 0.
-            func putPostings(_ layout: PostingLayout, titlesOnly: Bool) -> (docs: Int, frequencies: Int) {
+            /// has the term, with description frequency 0: taken in order from the set of all
+            /// postings (`from`, already written), which holds the terms in the same order.
+            func putPostings(_ layout: PostingLayout, from all: (docs: Int, frequencies: Int, count: Int)? = nil)
+                -> (docs: Int, frequencies: Int)
+            {
                 var w = next()
                 for start in layout.starts { w.put(UInt32(start)) }
-                // Each live posting goes to the next free place of its term.
                 let docsOffset = offsets[section]
                 let frequenciesOffset = offsets[section + 1]
-                var nextPosting = [Int](repeating: 0, count: index.terms.count)
-                for (newTerm, term) in termOrder.enumerated() { nextPosting[Int(term)] = layout.starts[newTerm] }
-                index.live.withUnsafeBufferPointer { live in
-                    newSlot.withUnsafeBufferPointer { newSlot in
-                        nextPosting.withUnsafeMutableBufferPointer { nextPosting in
-                            index.forEachPosting { term, slot, title, description in
-                                guard live[Int(slot)], !titlesOnly || title > 0 else { return }
-                                let i = nextPosting[term]
-                                nextPosting[term] = i + 1
-                                base.storeBytes(of: newSlot[Int(slot)].littleEndian, toByteOffset: docsOffset + 4 * i, as: UInt32.self)
-                                base.storeBytes(of: title, toByteOffset: frequenciesOffset + 2 * i, as: UInt8.self)
-                                base.storeBytes(
-                                    of: titlesOnly ? 0 : description, toByteOffset: frequenciesOffset + 2 * i + 1, as: UInt8.self)
+                if let all {
+                    var i = 0
+                    for j in 0..<all.count {
+                        let title = base.load(fromByteOffset: all.frequencies + 2 * j, as: UInt8.self)
+                        guard title > 0 else { continue }
+                        base.storeBytes(of: base.load(fromByteOffset: all.docs + 4 * j, as: UInt32.self), toByteOffset: docsOffset + 4 * i, as: UInt32.self)
+                        base.storeBytes(of: title, toByteOffset: frequenciesOffset + 2 * i, as: UInt8.self)
+                        i += 1
+                    }
+                } else {
+                    // Each live posting goes to the next free place of its term.
+                    var nextPosting = [Int](repeating: 0, count: index.terms.count)
+                    for (newTerm, term) in termOrder.enumerated() { nextPosting[Int(term)] = layout.starts[newTerm] }
+                    index.live.withUnsafeBufferPointer { live in
+                        newSlot.withUnsafeBufferPointer { newSlot in
+                            nextPosting.withUnsafeMutableBufferPointer { nextPosting in
+                                index.forEachPosting { term, slot, title, description in
+                                    guard live[Int(slot)] else { return }
+                                    let i = nextPosting[term]
+                                    nextPosting[term] = i + 1
+                                    base.storeBytes(of: newSlot[Int(slot)].littleEndian, toByteOffset: docsOffset + 4 * i, as: UInt32.self)
+                                    base.storeBytes(of: title, toByteOffset: frequenciesOffset + 2 * i, as: UInt8.self)
+                                    base.storeBytes(of: description, toByteOffset: frequenciesOffset + 2 * i + 1, as: UInt8.self)
+                                }
                             }
                         }
                     }
@@ -194,7 +207,7 @@ enum SegmentWriter {
                 }
                 return bounds
             }
-            let allPostings = putPostings(all, titlesOnly: false)
+            let allPostings = putPostings(all)
             w = next()
             for group in groupOfTerm { w.put(group) }
             w = next()
@@ -205,7 +218,7 @@ enum SegmentWriter {
             w = next()
             for slot in liveSlots { w.put(index.contentHashes[slot]) }
             putBlocks(all, allPostings)
-            putBlocks(titles, putPostings(titles, titlesOnly: true))
+            putBlocks(titles, putPostings(titles, from: (allPostings.docs, allPostings.frequencies, all.count)))
 
             // Header.
             let header = SectionWriter(base: base, offset: 0)

@@ -125,10 +125,14 @@ struct AllWordsSearch {
         }
         let slots = UnsafeMutablePointer<UInt32>.allocate(capacity: longest)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest)
+        // Where each candidate's posting is in the driving list: it is scored only if it
+        // survives (scoring reads the document's norms, a cache miss per posting).
+        let origins = UnsafeMutablePointer<Int>.allocate(capacity: longest)
         let positions = UnsafeMutablePointer<Int>.allocate(capacity: max(1, groups.map(\.count).max()!))
         defer {
             slots.deallocate()
             scores.deallocate()
+            origins.deallocate()
             positions.deallocate()
         }
         let rest = groups.dropFirst().map { ContiguousArray($0) }
@@ -137,7 +141,8 @@ struct AllWordsSearch {
             var count = 0
             for j in 0..<driver.count where Int(driver.docs[j]) < limit {
                 slots[count] = driver.docs[j]
-                scores[count] = score(driver, j, Int(driver.docs[j]))
+                scores[count] = 0
+                origins[count] = j
                 count &+= 1
             }
             for lists in rest where count > 0 {
@@ -159,6 +164,7 @@ struct AllWordsSearch {
                         if groupBest > 0 {
                             slots[kept] = slot
                             scores[kept] = scores[i] + groupBest
+                            origins[kept] = origins[i]
                             kept &+= 1
                         }
                     }
@@ -168,7 +174,7 @@ struct AllWordsSearch {
             for i in 0..<count {
                 let slot = Int(slots[i])
                 if best[slot] == 0 { matched.append(slots[i]) }
-                best[slot] = max(best[slot], scores[i])
+                best[slot] = max(best[slot], scores[i] + score(driver, origins[i], slot))
             }
         }
         return matched.map { slot in
