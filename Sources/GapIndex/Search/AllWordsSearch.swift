@@ -15,10 +15,13 @@ struct AllWordsSearch {
     let request: SearchRequest
     /// The driving group first, then the order the others are checked in.
     let groups: [QueryGroup]
+    /// The highest prior factor a document can have.
+    let maxPrior: Float
 
-    init(execution: SearchExecution, request: SearchRequest, groups: [QueryGroup]) {
+    init(execution: SearchExecution, request: SearchRequest, groups: [QueryGroup], maxPrior: Float) {
         self.execution = execution
         self.request = request
+        self.maxPrior = maxPrior
         let variants = groups.reduce(0) { $0 + $1.variants.count }
         func cost(driving group: QueryGroup) -> Int { group.postingCount * (1 + variants - group.variants.count) }
         var others = groups
@@ -46,6 +49,9 @@ struct AllWordsSearch {
         let restricted = filter.restrictsAttributes
         func keep(_ matches: [(slot: UInt32, score: Float)], base: Int) {
             for (slot, text) in matches {
+                // A document that cannot beat the k-th best even with the highest prior needs
+                // no look at its facts (three cache misses a document when thousands match).
+                if let worst = heap.threshold, text * maxPrior < worst.score { continue }
                 let global = base + Int(slot)
                 let facts = execution.facts(ofGlobal: global, bases: bases)
                 guard filter.admits(facts, restricted: restricted, team: { execution.team(ofGlobal: global, bases: bases) }) else {

@@ -138,7 +138,7 @@ struct SearchExecution {
         // documents rank above any of them there).
         var leading: [Candidate] = []
         if request.allWordsFirst && groups.count > 1 {
-            leading = AllWordsSearch(execution: self, request: request, groups: groups).top(bases: bases)
+            leading = AllWordsSearch(execution: self, request: request, groups: groups, maxPrior: maxPrior).top(bases: bases)
         }
         var top = leading
         if leading.count < request.limit {
