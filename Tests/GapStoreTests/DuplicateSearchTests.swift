@@ -65,8 +65,12 @@ import Testing
             #expect(try store.findDuplicates(DuplicateQuery(title: "okta saml groups", includeMerged: true)).contains { $0.gap.id == copy })
             #expect(try store.history(of: copy).first?.event == .created(forced: true))
             #expect(try store.verify().isConsistent)
-            // As you type.
+            // As you type: against titles, unless descriptions are asked for too.
             #expect(try store.findDuplicates(DuplicateQuery(title: "structural sea", asYouType: true)).first?.gap.id == regex)
+            #expect(try store.findDuplicates(DuplicateQuery(title: "teams automatica", asYouType: true)).isEmpty)
+            let withDescriptions = try store.findDuplicates(
+                DuplicateQuery(title: "teams automatica", asYouType: true, scope: .titlesAndDescriptions))
+            #expect(withDescriptions.first?.gap.id == saml)
             // Bad input.
             expectFailure(.invalidField) { try store.findDuplicates(DuplicateQuery(title: "  ")) }
             expectFailure(.invalidField) { try store.findDuplicates(DuplicateQuery(title: "x", limit: 0)) }

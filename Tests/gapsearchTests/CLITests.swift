@@ -147,8 +147,11 @@ struct GapJSON: Decodable {
             #expect(refused.standardError.contains("GAP-000001"))
             #expect(try gapsearch(["gap", "create", "Export audit log events to Splunk", "--force"], store: store).status == 0)
             #expect(try gapsearch(["gap", "history", "2"], store: store).standardOutput.contains("created despite a likely duplicate"))
-            // As-you-type suggestions.
+            // As-you-type suggestions, from titles; with --descriptions, from descriptions too.
             #expect(try gapsearch(["suggest", "audit log exp"], store: store).standardOutput.contains("GAP-000001"))
+            _ = try gapsearch(["gap", "create", "Compliance archive", "--description", "keep every kubernetes manifest", "--force"], store: store)
+            #expect(!(try gapsearch(["suggest", "kubernetes manif"], store: store).standardOutput.contains("Compliance archive")))
+            #expect(try gapsearch(["suggest", "kubernetes manif", "--descriptions"], store: store).standardOutput.contains("Compliance archive"))
         }
     }
 
