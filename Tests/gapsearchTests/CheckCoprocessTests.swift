@@ -121,8 +121,20 @@ final class JSONLinesCoprocess {
             #expect(outOfRange.line == 7 && outOfRange.error.contains("1–100"))
 
             try coprocess.send(#"{"title": "okta saml", "statuses": ["open"], "k": 1}"#)
-            let last = try decode(Schema.Check.self, try #require(try coprocess.readLine()))
-            #expect(last.candidates.map(\.gap.id) == ["GAP-000001"])
+            let filtered = try decode(Schema.Check.self, try #require(try coprocess.readLine()))
+            #expect(filtered.candidates.map(\.gap.id) == ["GAP-000001"])
+
+            // As you type: "archi" is not a word of any gap, but it begins one of a title.
+            try coprocess.send(#"{"title": "search archi", "k": 1}"#)
+            let typed = try decode(Schema.Check.self, try #require(try coprocess.readLine()))
+            try coprocess.send(#"{"title": "search archi", "k": 1, "asYouType": true}"#)
+            let asYouType = try decode(Schema.Check.self, try #require(try coprocess.readLine()))
+            #expect(asYouType.candidates.map(\.gap.id) == ["GAP-000002"])
+            #expect(asYouType.candidates.first.map { $0.explanation.contains { $0.match == "prefix" } } == true)
+            #expect(typed.candidates.first.map { $0.explanation.contains { $0.match == "prefix" } } != true)
+            try coprocess.send(#"{"title": "x", "asYouType": "yes"}"#)
+            let notBoolean = try decode(Schema.LineError.self, try #require(try coprocess.readLine()))
+            #expect(notBoolean.line == 11 && notBoolean.error == "\"asYouType\" must be true or false")
 
             let end = try coprocess.finish()
             #expect(end.status == 0, "\(end.errors)")

@@ -88,15 +88,19 @@ extension Check {
         var categories: [String]?
         var teams: [String]?
         var category: String?
+        /// A title being typed: matched against titles, its last word as a prefix, the gaps
+        /// with every word first (as `suggest` does).
+        var asYouType: Bool?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case title, description, k, statuses, categories, teams, category
+            case title, description, k, statuses, categories, teams, category, asYouType
         }
 
         /// What each field must hold, for error messages.
         static let expected: [String: String] = [
             "title": "a string", "description": "a string", "category": "a string", "k": "an integer from 1 to 100",
             "statuses": "an array of strings", "categories": "an array of strings", "teams": "an array of strings",
+            "asYouType": "true or false",
         ]
 
         private struct AnyKey: CodingKey {
@@ -119,6 +123,7 @@ extension Check {
             categories = try container.decodeIfPresent([String].self, forKey: .categories)
             teams = try container.decodeIfPresent([String].self, forKey: .teams)
             category = try container.decodeIfPresent(String.self, forKey: .category)
+            asYouType = try container.decodeIfPresent(Bool.self, forKey: .asYouType)
         }
 
         /// A decoding failure as the field at fault and what it must hold.
@@ -157,7 +162,7 @@ extension Check {
                 let statuses = try (draft.statuses ?? []).map { try GapStatus.parse($0) }
                 let candidates = try gapStore.findDuplicates(DuplicateQuery(
                     title: draft.title ?? "", description: draft.description ?? "", limit: draft.k ?? limit,
-                    statuses: Set(statuses), categories: draft.categories ?? category, teams: draft.teams ?? team,
+                    asYouType: draft.asYouType ?? false, statuses: Set(statuses), categories: draft.categories ?? category, teams: draft.teams ?? team,
                     category: draft.category, explain: true))
                 output = try encoder.encode(CheckJSON(
                     likelyDuplicate: candidates.first?.isLikelyDuplicate ?? false, threshold: GapStore.likelyDuplicateConfidence,
