@@ -15,13 +15,10 @@ struct AllWordsSearch {
     let request: SearchRequest
     /// The driving group first, then the order the others are checked in.
     let groups: [QueryGroup]
-    /// The highest prior factor a document can have.
-    let maxPrior: Float
 
-    init(execution: SearchExecution, request: SearchRequest, groups: [QueryGroup], maxPrior: Float) {
+    init(execution: SearchExecution, request: SearchRequest, groups: [QueryGroup]) {
         self.execution = execution
         self.request = request
-        self.maxPrior = maxPrior
         let variants = groups.reduce(0) { $0 + $1.variants.count }
         func cost(driving group: QueryGroup) -> Int { group.postingCount * (1 + variants - group.variants.count) }
         var others = groups
@@ -39,28 +36,19 @@ struct AllWordsSearch {
         let scale: Float
     }
 
-    /// The best `request.limit` documents matching every group, best first.
+    /// The best `request.limit` documents matching every group, best first: their text
+    /// scores go into the scratch accumulators, from which the search's own selection
+    /// (filters, priors, ties) picks the top k; the accumulators are zero again after.
     func top(bases: [Int]) -> [SearchExecution.Candidate] {
-        var heap = TopK<SearchExecution.Candidate>(capacity: request.limit) { a, b in
-            a.score != b.score ? a.score < b.score : a.id > b.id
-        }
-        let priorModel = PriorModel(request, execution.parameters)
-        let filter = request.filter
-        let restricted = filter.restrictsAttributes
+        let scores = execution.scratch.scores
+        var matched: [UInt32] = []
         func keep(_ matches: [(slot: UInt32, score: Float)], base: Int) {
             for (slot, text) in matches {
-                // A document that cannot beat the k-th best even with the highest prior needs
-                // no look at its facts (three cache misses a document when thousands match).
-                if let worst = heap.threshold, text * maxPrior < worst.score { continue }
-                let global = base + Int(slot)
-                let facts = execution.facts(ofGlobal: global, bases: bases)
-                guard filter.admits(facts, restricted: restricted, team: { execution.team(ofGlobal: global, bases: bases) }) else {
-                    continue
-                }
-                heap.insert(SearchExecution.Candidate(
-                    global: global, id: execution.id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))
+                scores[base + Int(slot)] = text
+                matched.append(UInt32(base + Int(slot)))
             }
         }
+        defer { for global in matched { scores[Int(global)] = 0 } }
         for (index, segment) in execution.segments.enumerated() {
             let postings = segment.postings(request.scope)
             let lists = groups.map { group in
@@ -78,10 +66,10 @@ struct AllWordsSearch {
                 lists, factors: factors, k1: execution.parameters.k1, slots: segment.documentCount, best: execution.scratch.best + bases[index])
             keep(matches, base: bases[index])
         }
-        // The delta keeps one list per term; a titles search takes the title frequencies
-        // alone, from copies (the delta is small).
+        // The delta keeps an array per term: copied into one buffer (the delta is small), so
+        // that its lists are pointers like a segment's. A titles search's delta norms score a
+        // posting in a description only 0, which is no match.
         let delta = execution.delta
-        let titlesOnly = request.scope == .titles
         var docs: [UInt32] = []
         var frequencies: [UInt8] = []
         var extents: [[(start: Int, count: Int, scale: Float)]] = []
@@ -89,15 +77,9 @@ struct AllWordsSearch {
             extents.append([])
             for variant in group.variants {
                 guard let term = variant.deltaTerm.map(Int.init) else { continue }
-                let start = docs.count
-                for (j, slot) in delta.postingDocs[term].enumerated() {
-                    let title = delta.postingFrequencies[term][2 * j]
-                    guard !titlesOnly || title > 0 else { continue }
-                    docs.append(slot)
-                    frequencies.append(title)
-                    frequencies.append(titlesOnly ? 0 : delta.postingFrequencies[term][2 * j + 1])
-                }
-                extents[extents.count - 1].append((start, docs.count - start, variant.scale))
+                extents[extents.count - 1].append((docs.count, delta.postingDocs[term].count, variant.scale))
+                docs += delta.postingDocs[term]
+                frequencies += delta.postingFrequencies[term]
             }
         }
         let matches = docs.withUnsafeBufferPointer { docs in
@@ -113,7 +95,7 @@ struct AllWordsSearch {
             }
         }
         keep(matches, base: bases.last!)
-        return heap.sortedDescending()
+        return execution.select(request, bases: bases, from: matched)
     }
 
     /// The slots below `limit` in a list of every group (each list ascending), with their
@@ -166,7 +148,7 @@ struct AllWordsSearch {
                                 groupBest = max(groupBest, score(list, position, Int(slot)))
                             }
                         }
-                        // Every posting scores above 0.
+                        // A posting that scores 0 (a description's, searching titles) is no match.
                         if groupBest > 0 {
                             slots[kept] = slot
                             scores[kept] = scores[i] + groupBest
@@ -179,8 +161,10 @@ struct AllWordsSearch {
             }
             for i in 0..<count {
                 let slot = Int(slots[i])
+                let driving = score(driver, origins[i], slot)
+                guard driving > 0 else { continue }  // as for the other groups: no match
                 if best[slot] == 0 { matched.append(slots[i]) }
-                best[slot] = max(best[slot], scores[i] + score(driver, origins[i], slot))
+                best[slot] = max(best[slot], scores[i] + driving)
             }
         }
         return matched.map { slot in

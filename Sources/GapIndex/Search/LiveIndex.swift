@@ -26,7 +26,11 @@ public final class LiveIndex: @unchecked Sendable {
     private var segmentStates: [UInt64: SegmentState] = [:]
     private var segmentNonces: [UInt64] = []
     private var appliedSequenceStorage: UInt64 = 0
+    /// The delta's norms, for searches of every field and of titles alone (description
+    /// weight 0: a posting in a description only scores nothing). Segments need no such pair:
+    /// their title postings carry no description frequency.
     private var deltaNorms = Norms()
+    private var deltaTitleNorms = Norms()
     private var deltaFacts = SlotFactsTable(count: 0) { _ in fatalError("no slots") }
     /// Scratch buffers shared by concurrent searches: each search takes one and gives it
     /// back, so steady-state searches allocate no accumulators.
@@ -46,7 +50,7 @@ public final class LiveIndex: @unchecked Sendable {
                 parametersStorage = newValue
                 // Norms depend on the field weights and length normalisations.
                 for nonce in segmentStates.keys { segmentStates[nonce]!.recomputeNorms(newValue, averages: averagesStorage) }
-                deltaNorms = Norms(delta, newValue, averages: averagesStorage)
+                refreshDeltaNorms()
             }
         }
     }
@@ -122,10 +126,18 @@ public final class LiveIndex: @unchecked Sendable {
             }
             delta.sortTerms()
             if segments.isEmpty { averagesStorage = Self.averages(of: delta) }
-            deltaNorms = Norms(delta, parametersStorage, averages: averagesStorage)
+            refreshDeltaNorms()
             deltaFacts = SlotFactsTable(delta)
             appliedSequenceStorage = sequence
         }
+    }
+
+    /// Recomputes both sets of delta norms (under the write lock).
+    private func refreshDeltaNorms() {
+        deltaNorms = Norms(delta, parametersStorage, averages: averagesStorage)
+        var titles = parametersStorage
+        titles.descriptionWeight = 0
+        deltaTitleNorms = Norms(delta, titles, averages: averagesStorage)
     }
 
     /// The delta's documents (gap id and content hash of the version indexed).
@@ -147,7 +159,7 @@ public final class LiveIndex: @unchecked Sendable {
             defer { scratchPool.withLock { pool in if pool.count < 8 { pool.append(scratch) } } }
             var execution = SearchExecution(
                 analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states.map { $0! },
-                delta: delta, deltaNorms: deltaNorms, deltaFacts: deltaFacts, averages: averagesStorage, scratch: scratch)
+                delta: delta, deltaNorms: request.scope == .titles ? deltaTitleNorms : deltaNorms, deltaFacts: deltaFacts, averages: averagesStorage, scratch: scratch)
             return execution.run(request, strategy: strategyStorage)
         }
     }
@@ -175,59 +187,64 @@ struct SegmentState {
     var deadCount: Int { facts.deadCount }
     var averages: (title: Float, description: Float)
 
-    /// The most a posting of each block can score per unit of scale (see ``Segment``'s
-    /// blocks), of all postings and of the title postings.
-    private var allBlockSaturations: [Float]
-    private var titleBlockSaturations: [Float]
+    /// The blocks of all postings and of the title postings.
+    private var blocks: BlockSaturations
+    private var titleBlocks: BlockSaturations
 
-    /// The block saturations of the postings a search of `scope` walks.
+    /// The most a posting of each block can score per unit of scale, for the postings a search
+    /// of `scope` walks (see ``Segment``'s blocks).
     func blockSaturations(_ scope: SearchScope) -> [Float] {
-        scope == .titles ? titleBlockSaturations : allBlockSaturations
+        (scope == .titles ? titleBlocks : blocks).values
     }
 
-    /// The segment's field lengths and block bounds, kept to recompute norms when parameters
-    /// change.
+    /// The segment's field lengths, kept to recompute norms when parameters change.
     private let titleLengths: [UInt16]
     private let descriptionLengths: [UInt16]
-    private let blockBounds: [UInt16]
-    private let titleBlockBounds: [UInt16]
 
     init(_ segment: Segment, _ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         titleLengths = Array(UnsafeBufferPointer(start: segment.titleLengths, count: segment.documentCount))
         descriptionLengths = Array(UnsafeBufferPointer(start: segment.descriptionLengths, count: segment.documentCount))
-        blockBounds = Array(UnsafeBufferPointer(start: segment.postings.blockBounds, count: segment.postings.blockCount * 4))
-        titleBlockBounds = Array(
-            UnsafeBufferPointer(start: segment.titlePostings.blockBounds, count: segment.titlePostings.blockCount * 4))
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
-        allBlockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
-        titleBlockSaturations = Self.saturations(titleBlockBounds, parameters, averages: averages)
+        blocks = BlockSaturations(segment.postings, parameters, averages: averages)
+        titleBlocks = BlockSaturations(segment.titlePostings, parameters, averages: averages)
         facts = SlotFactsTable(segment)
     }
 
     mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
-        allBlockSaturations = Self.saturations(blockBounds, parameters, averages: averages)
-        titleBlockSaturations = Self.saturations(titleBlockBounds, parameters, averages: averages)
-    }
-
-    /// Each block's saturation at its highest frequencies and shortest lengths. The norms and
-    /// ``saturation(_:k1:)`` are monotonic in floating point too, so no posting of the block
-    /// computes a higher value.
-    private static func saturations(_ bounds: [UInt16], _ p: RankingParameters, averages: (title: Float, description: Float))
-        -> [Float]
-    {
-        (0..<bounds.count / 4).map { block in
-            let weighted = Float(bounds[4 * block]) * Norms.title(length: Float(bounds[4 * block + 2]), p, averages: averages)
-                + Float(bounds[4 * block + 1]) * Norms.description(length: Float(bounds[4 * block + 3]), p, averages: averages)
-            return saturation(weighted, k1: p.k1)
-        }
+        blocks.recompute(parameters, averages: averages)
+        titleBlocks.recompute(parameters, averages: averages)
     }
 
     func markDead(_ slot: Int) { facts.markDead(slot) }
 
     func reviveAll() { facts.reviveAll() }
+}
+
+/// A posting set's block bounds (copied: the segment's bytes may go away) and the most a
+/// posting of each block can score per unit of scale under the current parameters.
+struct BlockSaturations {
+    private let bounds: [UInt16]
+    private(set) var values: [Float] = []
+
+    init(_ postings: PostingSet, _ parameters: RankingParameters, averages: (title: Float, description: Float)) {
+        bounds = Array(UnsafeBufferPointer(start: postings.blockBounds, count: postings.blockCount * 4))
+        recompute(parameters, averages: averages)
+    }
+
+    /// Each block's saturation at its highest frequencies and shortest lengths. The norms and
+    /// ``saturation(_:k1:)`` are monotonic in floating point too, so no posting of the block
+    /// computes a higher value.
+    mutating func recompute(_ p: RankingParameters, averages: (title: Float, description: Float)) {
+        let bounds = self.bounds
+        values = (0..<bounds.count / 4).map { block in
+            let weighted = Float(bounds[4 * block]) * Norms.title(length: Float(bounds[4 * block + 2]), p, averages: averages)
+                + Float(bounds[4 * block + 1]) * Norms.description(length: Float(bounds[4 * block + 3]), p, averages: averages)
+            return saturation(weighted, k1: p.k1)
+        }
+    }
 }
 
 /// Per-document BM25F factors (field weight divided by the length normalisation), the title's

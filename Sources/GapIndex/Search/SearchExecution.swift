@@ -138,7 +138,7 @@ struct SearchExecution {
         // documents rank above any of them there).
         var leading: [Candidate] = []
         if request.allWordsFirst && groups.count > 1 {
-            leading = AllWordsSearch(execution: self, request: request, groups: groups, maxPrior: maxPrior).top(bases: bases)
+            leading = AllWordsSearch(execution: self, request: request, groups: groups).top(bases: bases)
         }
         var top = leading
         if leading.count < request.limit {
@@ -167,7 +167,7 @@ struct SearchExecution {
     private mutating func documentAtATime(_ request: SearchRequest, groups: [QueryGroup], bases: [Int], maxPrior: Float)
         -> [Candidate]
     {
-        var heap = TopK<Candidate>(capacity: request.limit) { a, b in a.score != b.score ? a.score < b.score : a.id > b.id }
+        var heap = TopK<Candidate>(capacity: request.limit, isWorse: Candidate.ranksBelow)
         if delta.slotCount > 0 {
             for group in groups { _ = accumulate(group, bases: bases, segments: false) }
             for candidate in select(request, bases: bases, from: nil) { heap.insert(candidate) }
@@ -246,7 +246,7 @@ struct SearchExecution {
 
     /// A document's text score over every group (its best variant each), looked up in the
     /// postings by binary search: cheap for the few documents of a top k.
-    func completeScore(_ global: Int, groups: [QueryGroup], bases: [Int]) -> Float {
+    private func completeScore(_ global: Int, groups: [QueryGroup], bases: [Int]) -> Float {
         let k1 = parameters.k1
         var total: Float = 0
         for group in groups {
@@ -506,20 +506,14 @@ struct SearchExecution {
         let k1 = parameters.k1
         let scale = variant.scale
         let factors = deltaNorms.factors
-        let titlesOnly = scope == .titles
         delta.postingDocs[Int(term)].withUnsafeBufferPointer { docs in
             delta.postingFrequencies[Int(term)].withUnsafeBufferPointer { frequencies in
                 for j in 0..<docs.count {
                     let slot = Int(docs[j])
-                    // The delta keeps one posting list per term: a titles search takes the
-                    // title frequency alone, and skips postings without one.
-                    let weighted: Float
-                    if titlesOnly {
-                        guard frequencies[2 * j] > 0 else { continue }
-                        weighted = Float(frequencies[2 * j]) * factors[2 * slot]
-                    } else {
-                        weighted = weightedFrequency(frequencies.baseAddress!, j, factors, slot)
-                    }
+                    // A titles search's norms weigh descriptions 0: a posting in a description
+                    // only is no match (and 0 means "untouched" to the accumulators).
+                    let weighted = weightedFrequency(frequencies.baseAddress!, j, factors, slot)
+                    guard weighted > 0 else { continue }
                     body(base + slot, scale * saturation(weighted, k1: k1))
                 }
             }
@@ -591,8 +585,7 @@ struct SearchExecution {
                     guard j < docs.count else { break }
                     guard docs[j] == slot else { continue }
                     let s = Int(slot)
-                    let description = scope == .titles ? 0 : frequencies[2 * j + 1]
-                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title(s) + Float(description) * deltaNorms.description(s)
+                    let weighted = Float(frequencies[2 * j]) * deltaNorms.title(s) + Float(frequencies[2 * j + 1]) * deltaNorms.description(s)
                     let score = scale * saturation(weighted, k1: k1)
                     if single { scores[Int(candidate)] += score } else if score > best[Int(candidate)] { best[Int(candidate)] = score }
                 }
@@ -637,17 +630,20 @@ struct SearchExecution {
         var global: Int
         var id: UInt64
         var score: Float
+
+        /// Whether `a` ranks below `b`: a lower score, or the same score and a higher id.
+        static func ranksBelow(_ a: Candidate, _ b: Candidate) -> Bool {
+            a.score != b.score ? a.score < b.score : a.id > b.id
+        }
     }
 
     /// The `limit` best live documents that pass the filter, ties broken by lower id, among
     /// `candidates`; when `nil`, among every touched document or, given the `previous` top k,
     /// among those and the documents the last group accumulated changed.
-    private func select(_ request: SearchRequest, bases: [Int], from candidates: [UInt32]?, since previous: [Candidate]? = nil)
+    func select(_ request: SearchRequest, bases: [Int], from candidates: [UInt32]?, since previous: [Candidate]? = nil)
         -> [Candidate]
     {
-        var heap = TopK<Candidate>(capacity: request.limit) { a, b in
-            a.score != b.score ? a.score < b.score : a.id > b.id  // "worse than"
-        }
+        var heap = TopK<Candidate>(capacity: request.limit, isWorse: Candidate.ranksBelow)
         let filter = request.filter
         // Most searches filter on merges only; then no set is consulted per document.
         let restricted = filter.restrictsAttributes
@@ -693,7 +689,7 @@ struct SearchExecution {
 
     /// The gap id at a global slot.
     @inline(__always)
-    func id(ofGlobal global: Int, bases: [Int]) -> UInt64 {
+    private func id(ofGlobal global: Int, bases: [Int]) -> UInt64 {
         let deltaBase = bases[bases.count - 1]
         if global >= deltaBase { return delta.ids[global - deltaBase] }
         var index = segments.count - 1
@@ -703,7 +699,7 @@ struct SearchExecution {
 
     /// The filter and prior inputs of the document at a global slot.
     @inline(__always)
-    func facts(ofGlobal global: Int, bases: [Int]) -> SlotFacts {
+    private func facts(ofGlobal global: Int, bases: [Int]) -> SlotFacts {
         let deltaBase = bases[bases.count - 1]
         if global >= deltaBase { return deltaFacts.facts[global - deltaBase] }
         var index = segments.count - 1
@@ -711,7 +707,7 @@ struct SearchExecution {
         return segmentFacts[index][global - bases[index]]
     }
 
-    func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {
+    private func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {
         let deltaBase = bases[bases.count - 1]
         if global >= deltaBase { return delta.attributes[global - deltaBase].team }
         var index = segments.count - 1
@@ -790,8 +786,7 @@ struct SearchExecution {
             let docs = delta.postingDocs[Int(term)]
             guard let j = binarySearch(docs, UInt32(slot)) else { return nil }
             let frequencies = delta.postingFrequencies[Int(term)]
-            let description = scope == .titles ? 0 : frequencies[2 * j + 1]
-            return (frequencies[2 * j], description, Double(deltaNorms.title(slot)), Double(deltaNorms.description(slot)))
+            return (frequencies[2 * j], frequencies[2 * j + 1], Double(deltaNorms.title(slot)), Double(deltaNorms.description(slot)))
         }
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
