@@ -90,7 +90,8 @@ struct FuzzyMatcher {
         /// Terms in `low..<high` share the first `depth` bytes (`path[0..<depth]`), whose
         /// distance row is `rows[depth]`. `bestPrefix` is the smallest distance between the
         /// word and any prefix of the path so far (prefix mode).
-        mutating func walk(low: Int, high: Int, depth: Int, budget: Int, bestPrefix: Int = .max) {
+        /// `rowMinimum` is the least cell of `rows[depth]`.
+        mutating func walk(low: Int, high: Int, depth: Int, budget: Int, bestPrefix: Int = .max, rowMinimum: Int = 0) {
             guard results.count < limit else { return }
             let row = depth * (m + 1)
             let extra = maxEdits - budget  // the first-letter surcharge, if paid
@@ -105,8 +106,6 @@ struct FuzzyMatcher {
                 return
             }
             if prefix {
-                var rowMinimum = Int.max
-                for i in 0...m { rowMinimum = min(rowMinimum, rows[row + i]) }
                 best = min(best, rows[row + m])
                 // Deeper rows never go below this row's minimum: when the best prefix is
                 // already that good, every term below matches at that distance.
@@ -139,6 +138,27 @@ struct FuzzyMatcher {
                 }
                 return
             }
+            // Without slack (every cell of the row at the budget or above, and no prefix within
+            // it), a child stays within budget only through a cell that matches its byte at no
+            // cost (a transposition costs one), and a cell more than `budget` off the diagonal
+            // is above it: only bytes of the word within `budget` of this depth lead anywhere,
+            // and the other children are skipped without computing their rows. At the root, a
+            // first-letter edit costs two, so with one edit only the word's first letter leads
+            // anywhere: its range is found directly.
+            let noSlack = rowMinimum >= budget && !(prefix && best <= budget)
+            if depth == 0 && budget < 2 {
+                // (In prefix mode, `best` is the word's length here, more than the budget.)
+                i = firstIndex(atLeast: word[0], from: i, to: high, depth: 0)
+                let end = firstIndex(after: word[0], from: i, to: high, depth: 0)
+                guard i < end else { return }
+                let childMinimum = step(word[0], depth: 0)
+                if childMinimum <= budget {
+                    walk(low: i, high: end, depth: 1, budget: budget, bestPrefix: best, rowMinimum: childMinimum)
+                }
+                return
+            }
+            let nearFirst = max(0, depth - budget)
+            let nearLast = min(m - 1, depth + budget)
             while i < high {
                 let term = list.term(i)
                 guard depth < term.count else {
@@ -147,23 +167,36 @@ struct FuzzyMatcher {
                 }
                 let byte = term[depth]
                 let end = firstIndex(after: byte, from: i + 1, to: high, depth: depth)
+                defer { i = end }
+                if noSlack {
+                    var near = false
+                    var j = nearFirst
+                    while j <= nearLast && !near {
+                        near = word[j] == byte
+                        j += 1
+                    }
+                    guard near else { continue }
+                }
                 var childBudget = budget
                 if depth == 0 && byte != word[0] {
                     // A first-letter edit costs two.
                     childBudget -= 1
                 }
-                if childBudget >= 0 && (step(byte, depth: depth) <= childBudget || (prefix && best <= childBudget)) {
-                    walk(low: i, high: end, depth: depth + 1, budget: childBudget, bestPrefix: best)
+                guard childBudget >= 0 else { continue }
+                let childMinimum = step(byte, depth: depth)
+                if childMinimum <= childBudget || (prefix && best <= childBudget) {
+                    walk(low: i, high: end, depth: depth + 1, budget: childBudget, bestPrefix: best, rowMinimum: childMinimum)
                 }
-                i = end
             }
         }
 
         /// Fills `rows[depth + 1]` for the byte at level `depth`; returns the row's minimum.
         /// Only the band of cells within `maxEdits` of the diagonal is computed: a cell
         /// further off is at least its distance from the diagonal, more than any budget, and
-        /// is set to `maxEdits + 1`, which prunes and rejects the same way. (Cells in the
+        /// counts as `maxEdits + 1`, which prunes and rejects the same way. (Cells in the
         /// band that read it come out above the budget exactly when their true value is.)
+        /// The minimum returned is that of the band and the first cell; where it differs from
+        /// the whole row's, both exceed the budget.
         private mutating func step(_ byte: UInt8, depth: Int) -> Int {
             path[depth] = byte
             let previous = depth * (m + 1)
@@ -173,9 +206,17 @@ struct FuzzyMatcher {
             let high = min(m, depth + 1 + maxEdits)
             rows[current] = depth + 1
             var smallest = rows[current]
-            if low > 1 { for i in 1..<low { rows[current + i] = outside } }
-            if high < m { for i in (high + 1)...m { rows[current + i] = outside } }
-            guard low <= high else { return min(smallest, outside) }
+            // Of the cells off the band, only those next to it are read (by this row and the
+            // next), and the last (by the walk): they alone are set.
+            guard low <= high else {
+                rows[current + m] = outside
+                return min(smallest, outside)
+            }
+            if low > 1 { rows[current + low - 1] = outside }
+            if high < m {
+                rows[current + high + 1] = outside
+                rows[current + m] = outside
+            }
             for i in low...high {
                 let cost = word[i - 1] == byte ? 0 : 1
                 var value = min(rows[previous + i - 1] + cost, min(rows[previous + i] + 1, rows[current + i - 1] + 1))
@@ -190,14 +231,39 @@ struct FuzzyMatcher {
 
         /// The first index in `from..<to` whose byte at `depth` is greater than `byte`.
         private func firstIndex(after byte: UInt8, from: Int, to: Int, depth: Int) -> Int {
+            firstIndex(from: from, to: to, depth: depth) { $0 <= byte }
+        }
+
+        /// The first index in `from..<to` whose byte at `depth` is `byte` or greater.
+        private func firstIndex(atLeast byte: UInt8, from: Int, to: Int, depth: Int) -> Int {
+            firstIndex(from: from, to: to, depth: depth) { $0 < byte }
+        }
+
+        /// The first index in `from..<to` whose byte at `depth` fails `before` (which holds
+        /// for a leading part of the range only), galloping from `from` before bisecting: most
+        /// children of a trie node span a few terms, so a search costs about the log of the
+        /// child's size rather than of the node's.
+        @inline(__always)
+        private func firstIndex(from: Int, to: Int, depth: Int, _ before: (UInt8) -> Bool) -> Int {
+            // A term too short here can only come from a damaged dictionary; it counts as
+            // failing, so the walk never reads past a term.
+            func holds(_ index: Int) -> Bool {
+                let term = list.term(index)
+                return depth < term.count && before(term[depth])
+            }
+            guard from < to && holds(from) else { return from }
+            // `before` holds at `low`; galloping doubles the step until it fails or the range ends.
             var low = from
-            var high = to
+            var step = 1
+            while low + step < to && holds(low + step) {
+                low += step
+                step &<<= 1
+            }
+            var high = min(low + step, to)
+            low += 1
             while low < high {
                 let mid = (low + high) / 2
-                let term = list.term(mid)
-                // A term too short here can only come from a damaged dictionary; treat it as
-                // sorting after, so the walk never reads past a term.
-                if depth < term.count && term[depth] <= byte { low = mid + 1 } else { high = mid }
+                if holds(mid) { low = mid + 1 } else { high = mid }
             }
             return low
         }
