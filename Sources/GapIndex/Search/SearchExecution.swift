@@ -41,7 +41,7 @@ final class SearchScratch: @unchecked Sendable {
             scores.initialize(repeating: 0, count: capacity)
             best = .allocate(capacity: capacity)
             best.initialize(repeating: 0, count: capacity)
-            touched = .allocate(capacity: capacity)
+            touched = .allocate(capacity: capacity + 1)
             groupTouched = .allocate(capacity: capacity)
             marks = .allocate(capacity: capacity)
             marks.initialize(repeating: 0, count: capacity)
@@ -305,7 +305,7 @@ struct SearchExecution {
         let touched = scratch.touched
         for i in 0..<scratch.touchedCount {
             let global = Int(touched[i])
-            if scores[global] >= cut { bits[global &>> 6] |= 1 &<< UInt64(global & 63) }
+            bits[global &>> 6] |= UInt64(scores[global] >= cut ? 1 : 0) &<< UInt64(global & 63)
         }
         var listed = 0
         for word in 0..<(totalSlots &+ 63) &>> 6 where bits[word] != 0 {
@@ -446,13 +446,12 @@ struct SearchExecution {
         for i in 0..<groupCount {
             let g = Int(groupTouched[i])
             let previous = scores[g]
-            if previous == 0 {  // best[g] > 0 here, so each slot is listed once
-                touched[touchedCount] = UInt32(truncatingIfNeeded: g)
-                touchedCount &+= 1
-            }
+            // best[g] > 0 here, so each slot is listed once (as in `accumulate(only:)`).
+            touched[touchedCount] = UInt32(truncatingIfNeeded: g)
+            touchedCount &+= previous == 0 ? 1 : 0
             let updated = previous + best[g]
             scores[g] = updated
-            if updated > maxSeen { maxSeen = updated }
+            maxSeen = max(maxSeen, updated)
             best[g] = 0
         }
         scratch.touchedCount = touchedCount
@@ -474,13 +473,13 @@ struct SearchExecution {
         @inline(__always)
         func add(_ global: Int, _ score: Float) {
             let previous = scores[global]
-            if previous == 0 {
-                touched[touchedCount] = UInt32(truncatingIfNeeded: global)
-                touchedCount &+= 1
-            }
+            // Listed when first touched, without a branch on the score (`touched` has a spare
+            // entry for the write past the last).
+            touched[touchedCount] = UInt32(truncatingIfNeeded: global)
+            touchedCount &+= previous == 0 ? 1 : 0
             let updated = previous + score
             scores[global] = updated
-            if updated > maxSeen { maxSeen = updated }
+            maxSeen = max(maxSeen, updated)
             if listingChanges {
                 groupTouched[groupCount] = UInt32(truncatingIfNeeded: global)
                 groupCount &+= 1
@@ -634,10 +633,11 @@ struct SearchExecution {
                 for i in 0..<candidates.count { largest.insert(scores[Int(candidates[i])] * priors[i]) }
                 let kth = max(largest.smallest, floor)
                 var kept = 0
-                for i in 0..<candidates.count where (scores[Int(candidates[i])] + rest) * priors[i] >= kth {
+                // Written always, counted when kept: no branch on the scores (kept ≤ i).
+                for i in 0..<candidates.count {
                     candidates[kept] = candidates[i]
                     priors[kept] = priors[i]
-                    kept &+= 1
+                    kept &+= (scores[Int(candidates[i])] + rest) * priors[i] >= kth ? 1 : 0
                 }
                 return kept
             }
@@ -868,7 +868,10 @@ struct SearchExecution {
                 var length = end - start
                 while length > 1 {
                     let half = length / 2
-                    for m in 0..<count where docs[searches[m].position &+ half] < searches[m].slot { searches[m].position &+= half }
+                    for m in 0..<count {
+                        let position = searches[m].position
+                        searches[m].position = docs[position &+ half] < searches[m].slot ? position &+ half : position
+                    }
                     length -= half
                 }
                 for m in 0..<count {
@@ -987,9 +990,15 @@ func gallop(_ values: UnsafePointer<UInt32>, from: Int, to: Int, toward target: 
         high = min(to, low + step)
     }
     high = min(high, to)
-    while low < high {
-        let mid = (low + high) / 2
-        if values[mid] < target { low = mid + 1 } else { high = mid }
+    // The answer is in low + 1 ... high, and values[low] < target. Halving without a branch on
+    // the values (a conditional move): the outcome of each compare is a coin toss, which a
+    // predicted branch pays for in half the steps.
+    var base = low
+    var count = high - low
+    while count > 1 {
+        let half = count / 2
+        base = values[base &+ half] < target ? base &+ half : base
+        count &-= half
     }
-    return low
+    return base + 1
 }
