@@ -637,7 +637,8 @@ struct SearchExecution {
                 for i in 0..<candidates.count {
                     candidates[kept] = candidates[i]
                     priors[kept] = priors[i]
-                    kept &+= (scores[Int(candidates[i])] + rest) * priors[i] >= kth ? 1 : 0
+                    let keep = (scores[Int(candidates[i])] + rest) * priors[i] >= kth
+                    kept &+= Int(unsafeBitCast(keep, to: UInt8.self))
                 }
                 return kept
             }
