@@ -235,7 +235,10 @@ struct SearchExecution {
             // Phase 2 pays per candidate and group; while more documents would survive than
             // the next group has postings, accumulating that group for all is cheaper (and
             // leaves fewer survivors).
-            guard countReaching(survivalCut(rest: rest, kth: kth, maxPrior: maxPrior)) <= groups[index + 1].postingCount else { continue }
+            guard markReaching(survivalCut(rest: rest, kth: kth, maxPrior: maxPrior)) <= groups[index + 1].postingCount else {
+                clearMarks(totalSlots: totalSlots)
+                continue
+            }
             let (survivors, survivorPriors) = survivors(
                 request, bases: bases, totalSlots: totalSlots, rest: rest, kth: kth, maxPrior: maxPrior)
             candidates = survivors
@@ -275,9 +278,10 @@ struct SearchExecution {
     /// rare words the bound decides (measured: 100 ≈ best on the 100k drafts).
     static let postingCountSmoothing = 100
 
-    /// The documents that pass the filter and can still reach the k-th best (`kth`) with
-    /// `rest` more, in slot order, with their priors. (Not `mutating`, so that the
-    /// per-document work borrows `self` instead of copying it.)
+    /// The documents marked by ``markReaching(_:)`` that pass the filter and can still reach
+    /// the k-th best (`kth`) with `rest` more, in slot order, with their priors; clears the
+    /// marks. (Not `mutating`, so that the per-document work borrows `self` instead of
+    /// copying it.)
     private func survivors(_ request: SearchRequest, bases: [Int], totalSlots: Int, rest: Float, kth: Float, maxPrior: Float)
         -> ([UInt32], [Float])
     {
@@ -295,18 +299,9 @@ struct SearchExecution {
             survivors.deallocate()
             priors.deallocate()
         }
-        // The touched documents whose score reaches the least that can still reach `kth` (a
-        // hair lower, against rounding; the test below decides exactly) are marked in a
-        // bitmap, which then lists them in slot order: cheaper than sorting the touched list or
-        // passing over every slot. They are listed in `survivors`, which the decisions then
-        // compact in place.
-        let cut = survivalCut(rest: rest, kth: kth, maxPrior: maxPrior)
+        // The bitmap lists the marked documents in slot order (cheaper than sorting them or
+        // passing over every slot), into `survivors`, which the decisions then compact in place.
         let bits = scratch.bits
-        let touched = scratch.touched
-        for i in 0..<scratch.touchedCount {
-            let global = Int(touched[i])
-            bits[global &>> 6] |= UInt64(scores[global] >= cut ? 1 : 0) &<< UInt64(global & 63)
-        }
         var listed = 0
         for word in 0..<(totalSlots &+ 63) &>> 6 where bits[word] != 0 {
             var value = bits[word]
@@ -349,13 +344,27 @@ struct SearchExecution {
         return max(least - abs(least) * 1e-4, Float.leastNonzeroMagnitude)
     }
 
-    /// How many touched documents have at least `cut`: about how many would survive.
-    private func countReaching(_ cut: Float) -> Int {
+    /// Marks in the scratch bitmap the touched documents that have at least `cut` (see
+    /// ``survivalCut(rest:kth:maxPrior:)``; ``survivors(_:bases:totalSlots:rest:kth:maxPrior:)``
+    /// decides exactly) and returns how many: about how many would survive.
+    private func markReaching(_ cut: Float) -> Int {
         let scores = scratch.scores
         let touched = scratch.touched
+        let bits = scratch.bits
         var count = 0
-        for i in 0..<scratch.touchedCount where scores[Int(touched[i])] >= cut { count &+= 1 }
+        for i in 0..<scratch.touchedCount {
+            let global = Int(touched[i])
+            // Without a branch on the score: its outcome is a coin toss.
+            let reaches = UInt64(unsafeBitCast(scores[global] >= cut, to: UInt8.self))
+            bits[global &>> 6] |= reaches &<< UInt64(global & 63)
+            count &+= Int(reaches)
+        }
         return count
+    }
+
+    /// Clears the marks of ``markReaching(_:)``.
+    private func clearMarks(totalSlots: Int) {
+        scratch.bits.update(repeating: 0, count: (totalSlots &+ 63) &>> 6)
     }
 
     /// An upper bound of a group's contribution: its best variant's scale times the BM25
