@@ -472,4 +472,24 @@ struct SearchTests {
             #expect(hits.allSatisfy { $0.score >= 0 })
         }
     }
+
+    /// With descriptions weighted 0, a posting in a description only scores 0, which is no
+    /// match — in a segment as in the delta. (Counted as touched, such a document was listed
+    /// again by each word it has: more entries than the accumulators' list holds.)
+    @Test func zeroDescriptionWeightInASegment() throws {
+        var parameters = RankingParameters()
+        parameters.descriptionWeight = 0
+        let words = ["apple", "banana", "cherry", "damson", "elder", "fig", "grape", "hazel", "ilama", "jujube", "kiwi", "lemon"]
+        let documents = (1...200).map { n in doc(UInt64(n), n % 10 == 0 ? "apple title" : "title \(n)", words.joined(separator: " ")) }
+        try withSegment(documents) { segment, _ in
+            let index = LiveIndex(parameters: parameters)
+            index.update(segments: [segment], documents: [doc(1000, "other", words.joined(separator: " "))], through: 2)
+            // Many words (term at a time) and few (document at a time).
+            for query in [words, Array(words.prefix(3))] {
+                let hits = index.search(SearchRequest(title: "nothing", description: query.joined(separator: " "), limit: 50), segments: [segment])
+                #expect(Set(hits.map(\.id)) == Set((1...20).map { UInt64($0 * 10) }))
+                #expect(hits.allSatisfy { $0.score > 0 })
+            }
+        }
+    }
 }

@@ -248,7 +248,8 @@ private struct SegmentWalk {
             guard i == probing.count else { continue }
             let value = total * prior
             let id = ids[Int(doc)]
-            guard value > threshold || (value == threshold && id < worstID) else { continue }
+            // A document all of whose postings weigh 0 (fields weighted 0) is no match.
+            guard value > 0 && (value > threshold || (value == threshold && id < worstID)) else { continue }
             heap.insert(SearchExecution.Candidate(global: base + Int(doc), id: id, score: value))
             guard let worst = heap.threshold else { continue }
             let raised = worst.score > threshold

@@ -528,9 +528,11 @@ struct SearchExecution {
             var j = Int(postings.starts[term])
             while j < end {
                 let slot = Int(docs[j])
-                if slot < limit {  // always, in a well-formed segment
-                    body(base &+ slot, scale * saturation(weightedFrequency(frequencies, j, factors, slot), k1: k1))
-                }
+                // The slot is always below the limit in a well-formed segment. A posting that
+                // weighs 0 (a field weighted 0) is no match, as in the delta: 0 means
+                // "untouched" to the accumulators.
+                let weighted = weightedFrequency(frequencies, j, factors, slot)
+                if slot < limit && weighted > 0 { body(base &+ slot, scale * saturation(weighted, k1: k1)) }
                 j &+= 1
             }
         }
