@@ -84,12 +84,17 @@ public final class GapStore: Sendable {
 
     /// Opens the store in directory `path`, creating it unless read-only.
     ///
-    /// - Throws: ``GapStoreError/Code/schemaTooNew`` for a store written by a newer
-    ///   gapsearch; ``GapStoreError/Code/storage`` when the files cannot be opened.
+    /// - Throws: ``GapStoreError/Code/invalidField`` for a malformed currency or ranking
+    ///   parameters with ``RankingParameters/problems``; ``GapStoreError/Code/schemaTooNew`` for
+    ///   a store written by a newer gapsearch; ``GapStoreError/Code/storage`` when the files
+    ///   cannot be opened.
     public init(path: String, options: Options = Options()) throws(GapStoreError) {
         let currency = options.currency.trimmingWhitespace().uppercased()
         guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw GapStoreError(.invalidField, "currency must be a 3-letter ISO 4217 code such as USD (got \"\(options.currency)\")")
+        }
+        if let problem = options.ranking.problems.first {
+            throw GapStoreError(.invalidField, "ranking parameters: \(problem)")
         }
         do {
             env = try Environment(

@@ -449,8 +449,30 @@ struct SearchTests {
 }
 
 /// Ranking parameters that switch an ingredient off (a weight of zero) must not break the
-/// accumulator, whose "untouched" marker is a zero score.
+/// accumulator, whose "untouched" marker is a zero score; values no search can use are
+/// named by ``RankingParameters/problems``.
 @Suite struct ZeroWeightTests {
+    @Test func problemsNameUnusableValues() {
+        #expect(RankingParameters().problems.isEmpty)
+        var zeros = RankingParameters()
+        (zeros.stemWeight, zeros.descriptionWeight, zeros.recencyBoost, zeros.maxFuzzyExpansions) = (0, 0, 0, 0)
+        #expect(zeros.problems.isEmpty, "0 switches an ingredient off")
+        var bad = RankingParameters()
+        bad.k1 = 0
+        bad.titleWeight = -1
+        bad.oneTypoWeight = .nan
+        bad.descriptionLengthNormalization = 1.5
+        bad.maxWordShare = 0
+        bad.recencyHalfLifeDays = .infinity
+        bad.maxQueryWords = -1
+        bad.typos = TypoTolerance(oneTypoFrom: 5, twoTyposFrom: 3)
+        let problems = bad.problems
+        #expect(problems.count == 8, "\(problems)")
+        for name in ["k1", "titleWeight", "oneTypoWeight", "descriptionLengthNormalization", "maxWordShare", "recencyHalfLifeDays", "maxQueryWords", "typos"] {
+            #expect(problems.contains { $0.hasPrefix(name + " ") || $0.hasPrefix(name + ":") }, "\(name) not named in \(problems)")
+        }
+    }
+
     @Test(arguments: ["stemWeight", "draftTitleWeight", "oneTypoWeight", "titleWeight"])
     func zeroWeightsAreSafe(parameter: String) {
         var parameters = RankingParameters()

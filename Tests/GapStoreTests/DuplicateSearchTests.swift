@@ -78,6 +78,17 @@ import Testing
         }
     }
 
+    /// Ranking parameters no search can use are refused when the store opens, and nothing is created.
+    @Test func unusableRankingParametersAreRefused() throws {
+        try withTemporaryDirectory { directory in
+            var options = GapStore.Options()
+            options.ranking.k1 = -1
+            let error = expectFailure(.invalidField) { try GapStore(path: directory + "/store", options: options) }
+            #expect(error?.message.contains("k1 must be greater than 0") == true, "\(String(describing: error))")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/store"))
+        }
+    }
+
     /// Segments are persisted and rebuilt as the store changes: after many writes (tail and
     /// base rebuilds) and a reopen, every gap is found by its own title and `verify` agrees.
     @Test func persistedSegmentsStayInStepThroughRebuildsAndReopening() throws {

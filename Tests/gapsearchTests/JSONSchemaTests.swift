@@ -445,6 +445,8 @@ private func undocumentedKeys(_ json: Any, _ model: Any, at path: String) -> [St
                 """.write(toFile: dataset, atomically: true, encoding: .utf8)
             let evaluation = try runJSON(Schema.Evaluation.self, ["eval", dataset, "--json"], store: nil)
             #expect(evaluation.documents == 3 && evaluation.queries == 1 && evaluation.strict.recallAt1 == 1)
+            let refused = try gapsearch(["eval", dataset, "--set", "titleWeight=-2"])
+            #expect(refused.status != 0 && refused.standardError.contains("titleWeight must be 0 or more (got -2.0)"), "\(refused.standardError)")
         }
     }
 }

@@ -46,4 +46,44 @@ public struct RankingParameters: Sendable, Hashable {
     public var recencyHalfLifeDays: Float = 90
 
     public init() {}
+
+    /// What is wrong with these values, one sentence each; empty when they can be used.
+    /// Weights and boosts are finite and not negative (0 switches an ingredient off), `k1` and
+    /// the half-life are positive, the length normalisations and shares lie in 0...1 (the
+    /// word share above 0), counts are not negative, and two typos start no earlier than one.
+    /// (Searches assume this: a negative score would read as "no match".)
+    /// ``GapStore`` refuses a store's options with problems.
+    public var problems: [String] {
+        var problems: [String] = []
+        func check(_ name: String, _ value: Float, _ valid: Bool, _ rule: String) {
+            if !(value.isFinite && valid) { problems.append("\(name) must be \(rule) (got \(value))") }
+        }
+        check("k1", k1, k1 > 0, "greater than 0")
+        for (name, value) in [
+            ("titleWeight", titleWeight), ("descriptionWeight", descriptionWeight), ("draftTitleWeight", draftTitleWeight),
+            ("stemWeight", stemWeight), ("oneTypoWeight", oneTypoWeight), ("twoTypoWeight", twoTypoWeight),
+            ("prefixWeight", prefixWeight), ("sameCategoryBoost", sameCategoryBoost), ("recencyBoost", recencyBoost),
+        ] {
+            check(name, value, value >= 0, "0 or more")
+        }
+        for (name, value) in [
+            ("titleLengthNormalization", titleLengthNormalization), ("descriptionLengthNormalization", descriptionLengthNormalization),
+            ("fuzzyFrequencyShare", fuzzyFrequencyShare),
+        ] {
+            check(name, value, (0...1).contains(value), "between 0 and 1")
+        }
+        check("maxWordShare", maxWordShare, maxWordShare > 0 && maxWordShare <= 1, "above 0 and at most 1")
+        check("recencyHalfLifeDays", recencyHalfLifeDays, recencyHalfLifeDays > 0, "greater than 0")
+        for (name, value) in [
+            ("fuzzyFrequencyFloor", fuzzyFrequencyFloor), ("maxFuzzyExpansions", maxFuzzyExpansions),
+            ("maxPrefixExpansions", maxPrefixExpansions), ("maxQueryWords", maxQueryWords),
+        ] where value < 0 {
+            problems.append("\(name) must be 0 or more (got \(value))")
+        }
+        if typos.oneTypoFrom < 0 || typos.twoTyposFrom < typos.oneTypoFrom {
+            problems.append(
+                "typos: oneTypoFrom must be 0 or more and twoTyposFrom at least oneTypoFrom (got \(typos.oneTypoFrom), \(typos.twoTyposFrom))")
+        }
+        return problems
+    }
 }

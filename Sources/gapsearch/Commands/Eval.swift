@@ -37,6 +37,7 @@ struct Eval: ParsableCommand {
         let records = try Self.load(dataset)
         var parameters = RankingParameters()
         for override in overrides { try Self.apply(override, to: &parameters) }
+        if let problem = parameters.problems.first { throw ValidationError("--set: \(problem)") }
         if ablation.contains(.noStemming) { parameters.stemWeight = 0 }
         if ablation.contains(.noFuzzy) { parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000) }
         let analyzer = Analyzer(
