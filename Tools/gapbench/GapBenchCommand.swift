@@ -113,6 +113,7 @@ struct GapBenchCommand: ParsableCommand {
         if let maxQueryWords { parameters.maxQueryWords = maxQueryWords }
         if let draftTitleWeight { parameters.draftTitleWeight = draftTitleWeight }
         if let titleWeight { parameters.titleWeight = titleWeight }
+        if let problem = parameters.problems.first { throw ValidationError(problem) }
         let index = LiveIndex(analyzer: analyzer, parameters: parameters)
         var latencies: [Double] = []
         var ranks: [Int?] = []
