@@ -101,6 +101,22 @@ struct SearchTests {
         #expect(Self.ids(index.search(SearchRequest(title: "premisions"), segments: [])) == [2], "a transposition and a deletion")
     }
 
+    /// A word one edit from an index term is taken as that term misspelt: its two-edit
+    /// neighbours are not looked for. "notificaton" is one edit from "notification" and two
+    /// from "notifications"; "notifcaiton" is one edit from nothing, so its two-edit
+    /// neighbour counts — in a segment as in the delta.
+    @Test(arguments: [false, true]) func twoEditNeighboursOnlyWithoutAOneEditOne(inSegment: Bool) throws {
+        let documents = [doc(1, "Notification settings"), doc(2, "Notifications digest")]
+        try Self.withIndex(documents, inSegment: inSegment) { index, segments in
+            let near = index.search(SearchRequest(title: "notificaton", explain: true), segments: segments)
+            #expect(Self.ids(near) == [1])
+            #expect(near.first.map { Self.kinds($0).map(\.kind) } == [.fuzzy(edits: 1)])
+            let far = index.search(SearchRequest(title: "notifcaiton", explain: true), segments: segments)
+            #expect(Self.ids(far) == [1])
+            #expect(far.first.map { Self.kinds($0).map(\.kind) } == [.fuzzy(edits: 2)])
+        }
+    }
+
     @Test func noTypoUnderFiveLetters() {
         let index = deltaIndex(Self.typoCorpus)
         #expect(index.search(SearchRequest(title: "sinc"), segments: []).isEmpty)

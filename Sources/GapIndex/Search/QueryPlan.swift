@@ -192,6 +192,11 @@ struct QueryPlanner {
         // instructions (two-edit neighbourhoods of long words are the fuzzy matcher's
         // largest walks).
         if exactFrequency > 0 { edits = min(edits, 1) }
+        // Likewise a word one edit from a term of the index was most likely meant as that term
+        // (or one like it): its two-edit neighbours are not looked for. Same evaluation on the
+        // JIRA data and on the synthetic drafts and typed titles at 100k and 1M (R@1, R@10,
+        // MRR to three decimals); 300 drafts at 100k 0.998 → 0.950 billion instructions.
+        if edits == 2 && !prefix && hasNeighbour(word) { edits = 1 }
         if edits > 0 || prefix {
             // Candidates are kept as term numbers; bytes are copied only for those taken (a
             // short prefix can match thousands of terms).
@@ -249,6 +254,19 @@ struct QueryPlanner {
             }
         }
         return byBytes.values.filter { $0.documentFrequency > 0 }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+    }
+
+    /// Whether a term of a segment or of the delta is one edit from `word` (or is `word`).
+    private func hasNeighbour(_ word: [UInt8]) -> Bool {
+        let matcher = FuzzyMatcher(word: word, maxEdits: 1, prefix: false)
+        if segments.contains(where: { !matcher.matches(in: $0, limit: 1).isEmpty }) { return true }
+        return delta.sortedTermBytes.withUnsafeBufferPointer { bytes in
+            delta.sortedTermStarts.withUnsafeBufferPointer { starts in
+                guard let base = bytes.baseAddress else { return false }
+                let list = DeltaTermList(bytes: base, starts: starts.baseAddress!, termCount: delta.sortedTerms.count)
+                return !matcher.matches(in: list, limit: 1).isEmpty
+            }
+        }
     }
 
     /// A typo or prefix expansion found by the fuzzy matcher: its term by number in a segment
