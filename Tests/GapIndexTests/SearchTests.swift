@@ -432,6 +432,24 @@ struct SearchTests {
         #expect(zip(actual, expected).allSatisfy { abs($0.score - $1.score) < 1e-9 * $1.score }, "\(actual.map(\.score)) vs \(expected.map(\.score))")
     }
 
+    /// After another update adopted other segments, a search of the old ones is refused
+    /// (nil), not run against the other segments' state.
+    @Test func searchIfCurrentRefusesSegmentsAnotherUpdateReplaced() throws {
+        try withSegment([doc(1, "Export dashboard")], sequence: 1) { old, _ in
+            try withSegment([doc(1, "Export dashboard"), doc(2, "Export report")], sequence: 2) { new, _ in
+                let index = LiveIndex()
+                index.update(segments: [old], documents: [doc(3, "Export log")], through: 1)
+                let request = SearchRequest(title: "export")
+                #expect(index.searchIfCurrent(request, segments: [old]).map(Self.ids) == [1, 3])
+                #expect(index.deltaDocuments(ifCurrent: [old])?.map(\.id) == [3])
+                index.update(segments: [new], documents: [], through: 2)
+                #expect(index.searchIfCurrent(request, segments: [old]) == nil)
+                #expect(index.deltaDocuments(ifCurrent: [old]) == nil)
+                #expect(index.searchIfCurrent(request, segments: [new]).map { Set(Self.ids($0)) } == [1, 2])
+            }
+        }
+    }
+
     /// A segment's length norms use the segment's own average field lengths
     /// (`SegmentState.init` in LiveIndex.swift), while the delta's use the averages over the
     /// segments and the delta together (`LiveIndex.averages`). So the same text scores

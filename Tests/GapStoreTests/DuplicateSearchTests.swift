@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GapIndex
 import GapStore
 import GapTestSupport
@@ -253,6 +254,51 @@ extension DuplicateSearchTests {
                 return try await group.reduce(0, +)
             }
             #expect(found == 6 * 40)
+            #expect(try store.verify().isConsistent)
+        }
+    }
+}
+
+/// Around a segment rebuild, readers of the snapshots before and after it bring the shared
+/// search index to their own segments in turn; a search must never run on another snapshot's
+/// (it crashed on a precondition, under gapload with writers). Two threads search without a
+/// pause while a writer rebuilds a segment every eight changes.
+@Suite struct SegmentRebuildRaceTests {
+    @Test func searchesSurviveSegmentRebuildsFromOtherThreads() throws {
+        try withTemporaryDirectory { directory in
+            var options = GapStore.Options()
+            options.tailRebuildChanges = 8
+            options.baseRebuildMinimum = 10
+            let store = try GapStore(path: directory + "/store", options: options)
+            // A base segment big enough that adopting new segments takes a while.
+            try store.batch(isolatingOperations: false) { writer in
+                for n in 0..<3000 { try writer.createGap(GapDraft(title: "Seed request number\(n) about topic\(n % 5)"), by: "seed") }
+            }
+            try store.maintainSearchIndex()
+            let done = Mutex(false)
+            let failures = Mutex<[String]>([])
+            let finished = DispatchGroup()
+            for reader in 0..<3 {
+                finished.enter()
+                Thread {
+                    var round = 0
+                    while !done.withLock({ $0 }) {
+                        let n = (reader * 7 + round) % 3000
+                        round += 1
+                        do {
+                            let first = try store.findDuplicates(DuplicateQuery(title: "request number\(n)", limit: 3)).first?.gap.id
+                            if first != GapID(UInt64(n + 1)) { failures.withLock { $0.append("number\(n): \(String(describing: first))") } }
+                        } catch {
+                            failures.withLock { $0.append("\(error)") }
+                        }
+                    }
+                    finished.leave()
+                }.start()
+            }
+            for n in 3000..<3200 { try store.createGap(GapDraft(title: "Later request number\(n) about topic\(n % 5)"), by: "writer") }
+            done.withLock { $0 = true }
+            finished.wait()
+            #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0.prefix(3) })")
             #expect(try store.verify().isConsistent)
         }
     }

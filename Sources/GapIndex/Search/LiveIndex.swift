@@ -142,23 +142,42 @@ public final class LiveIndex: @unchecked Sendable {
 
     /// The delta's documents (gap id and content hash of the version indexed).
     public func deltaDocuments() -> [(id: UInt64, contentHash: UInt64)] {
-        lock.withReadLock {
-            (0..<delta.slotCount).filter { delta.live[$0] }.map { (delta.ids[$0], delta.contentHashes[$0]) }
-        }
+        lock.withReadLock { deltaDocumentsLocked() }
+    }
+
+    /// ``deltaDocuments()`` if `segments` are those of the last
+    /// ``update(segments:documents:through:)``; nil if another update has adopted other
+    /// segments since (see ``searchIfCurrent(_:segments:)``).
+    public func deltaDocuments(ifCurrent segments: [Segment]) -> [(id: UInt64, contentHash: UInt64)]? {
+        lock.withReadLock { segments.map(\.nonce) == segmentNonces ? deltaDocumentsLocked() : nil }
+    }
+
+    private func deltaDocumentsLocked() -> [(id: UInt64, contentHash: UInt64)] {
+        (0..<delta.slotCount).filter { delta.live[$0] }.map { (delta.ids[$0], delta.contentHashes[$0]) }
     }
 
     /// Searches `segments` (which must be those of the last ``update(segments:documents:through:)``)
     /// and the delta.
     public func search(_ request: SearchRequest, segments: [Segment]) -> [SearchHit] {
+        guard let hits = searchIfCurrent(request, segments: segments) else {
+            preconditionFailure("LiveIndex.search: segments differ from the last update")
+        }
+        return hits
+    }
+
+    /// Searches `segments` and the delta if `segments` are those of the last
+    /// ``update(segments:documents:through:)``; nil if another update has adopted other
+    /// segments since. Callers that share an index between threads reading different
+    /// snapshots (around a segment rebuild, some still see the old segments) update it and
+    /// search in two steps, so another thread can come between them: they start over on nil.
+    public func searchIfCurrent(_ request: SearchRequest, segments: [Segment]) -> [SearchHit]? {
         lock.withReadLock {
-            let states = segments.map { segmentStates[$0.nonce] }
-            guard !states.contains(where: { $0 == nil }) else {
-                preconditionFailure("LiveIndex.search: segments differ from the last update")
-            }
+            guard segments.map(\.nonce) == segmentNonces else { return nil }
+            let states = segments.map { segmentStates[$0.nonce]! }
             let scratch = scratchPool.withLock { $0.popLast() } ?? SearchScratch()
             defer { scratchPool.withLock { pool in if pool.count < 8 { pool.append(scratch) } } }
             var execution = SearchExecution(
-                analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states.map { $0! },
+                analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states,
                 delta: delta, deltaNorms: request.scope == .titles ? deltaTitleNorms : deltaNorms, deltaFacts: deltaFacts, averages: averagesStorage, scratch: scratch)
             return execution.run(request, strategy: strategyStorage)
         }

@@ -8,7 +8,8 @@ final class SearchScratch: @unchecked Sendable {
     private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     /// Best variant score of the current group.
     private(set) var best = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    /// Slots with a non-zero score, and their count.
+    /// Slots with a non-zero score, and their count. One entry spare: the accumulation writes
+    /// a slot at the end before it knows whether the slot is new (and counts it if so).
     private(set) var touched = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     var touchedCount = 0
     /// Slots with a non-zero `best`, and their count.

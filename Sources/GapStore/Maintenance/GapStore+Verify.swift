@@ -18,7 +18,7 @@ extension GapStore {
     /// cycles, submissions point at existing gaps and accounts, and counters are ahead of
     /// every id in use. Reads one snapshot; writers are not blocked.
     public func verify() throws(GapStoreError) -> VerificationReport {
-        try read("verifying the store") { txn in
+        try readWithIndex("verifying the store") { txn, segments in
             var problems: [String] = []
             let expected = try expectedIndexes(txn, problems: &problems)
             for (database, entries) in expected.entries {
@@ -53,14 +53,19 @@ extension GapStore {
                 if expected.gaps[gap] == nil { problems.append("history of \(gap), which does not exist") }
                 return .proceed
             }
-            try verifySearchIndex(expected.gaps, txn, &problems)
+            guard try verifySearchIndex(expected.gaps, segments, txn, &problems) else { return nil }
             return VerificationReport(gapsChecked: expected.gaps.count, submissionsChecked: expected.submissions, problems: problems)
         }
     }
 
     /// Checks that the search index (persisted segments, with later ones superseding earlier
     /// ones, plus the changes since) holds the current version of every gap and nothing else.
-    private func verifySearchIndex(_ gaps: [GapID: GapRecord], _ txn: borrowing Transaction, _ problems: inout [String]) throws {
+    /// Returns false, checking nothing, if the index no longer holds `segments` (see
+    /// ``readWithIndex(_:_:)``).
+    private func verifySearchIndex(
+        _ gaps: [GapID: GapRecord], _ segments: [Segment], _ txn: borrowing Transaction, _ problems: inout [String]
+    ) throws -> Bool {
+        guard let deltaDocuments = searchIndex.deltaDocuments(ifCurrent: segments) else { return false }
         if let database = schema.search {
             for key in SegmentKey.all {
                 try txn.withValue(forKey: key, in: database) { bytes in
@@ -74,12 +79,9 @@ extension GapStore {
                 }
             }
         }
-        let (segments, storage) = try loadSegments(txn)
-        defer { withExtendedLifetime(storage) {} }
-        try synchronizeIndex(segments, txn)
         var indexed: [UInt64: UInt64] = [:]
         for segment in segments { for document in segment.documents() { indexed[document.id] = document.contentHash } }
-        for document in searchIndex.deltaDocuments() { indexed[document.id] = document.contentHash }
+        for document in deltaDocuments { indexed[document.id] = document.contentHash }
         var missing = 0
         var stale = 0
         for (id, gap) in gaps {
@@ -92,6 +94,7 @@ extension GapStore {
         if missing > 0 { problems.append("search index: \(missing) gaps missing; run `gapsearch reindex`") }
         if stale > 0 { problems.append("search index: \(stale) gaps indexed in an outdated version; run `gapsearch reindex`") }
         if !indexed.isEmpty { problems.append("search index: \(indexed.count) entries for gaps that do not exist; run `gapsearch reindex`") }
+        return true
     }
 
     /// Rebuilds every secondary index and the search index from the records (after damage,

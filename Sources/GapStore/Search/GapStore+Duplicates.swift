@@ -87,14 +87,11 @@ extension GapStore {
             throw GapStoreError(.invalidField, "a draft is limited to 256 KiB of text")
         }
         let now = clock().millis
-        return try read("searching for duplicates") { txn in
+        return try readWithIndex("searching for duplicates") { txn, segments in
             let taxonomy = try schema.loadTaxonomy(txn)
             var categoryIDs = Set<UInt32>()
             for name in query.categories { categoryIDs.insert(try taxonomy.resolve(category: name, subcategory: nil).0) }
             let draftCategory = try query.category.map { (name) throws(GapStoreError) in try taxonomy.resolve(category: name, subcategory: nil).0 } ?? 0
-            let (segments, storage) = try loadSegments(txn)
-            defer { withExtendedLifetime(storage) {} }
-            try synchronizeIndex(segments, txn)
             let request = SearchRequest(
                 title: query.title, description: query.description, limit: query.limit, prefixLastWord: query.asYouType, scope: query.scope,
                 allWordsFirst: query.asYouType,
@@ -102,7 +99,7 @@ extension GapStore {
                     statuses: Set(query.statuses.map(\.storageCode)), categories: categoryIDs, teams: Set(query.teams.map(teamHash)),
                     includeMerged: query.includeMerged),
                 category: draftCategory, now: now, explain: query.explain)
-            let hits = searchIndex.search(request, segments: segments)
+            guard let hits = searchIndex.searchIfCurrent(request, segments: segments) else { return nil }
             var calculator = ImpactCalculator(store: self)
             var candidates: [DuplicateCandidate] = []
             for hit in hits {

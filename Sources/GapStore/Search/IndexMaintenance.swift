@@ -67,6 +67,29 @@ extension GapStore {
 
     /// Brings the in-memory part of the search index up to the last committed change: the
     /// documents changed since the persisted segments go into its delta.
+    /// How many snapshots ``readWithIndex(_:_:)`` tries before it gives up.
+    static let indexViewAttempts = 8
+
+    /// Runs `body` in a read transaction, with the search index brought to that snapshot's
+    /// segments and changes. `body` returns nil when the index no longer holds its segments
+    /// (``LiveIndex/searchIfCurrent(_:segments:)``): another thread, reading a snapshot from
+    /// before or after a segment rebuild, brought the index to its own segments in between.
+    /// Then it runs again on a fresh snapshot — at least as new as the other thread's, so the
+    /// threads soon agree.
+    func readWithIndex<R>(_ doing: String, _ body: (borrowing Transaction, [Segment]) throws -> R?) throws(GapStoreError) -> R {
+        for _ in 0..<Self.indexViewAttempts {
+            let result: R? = try read(doing) { txn in
+                let (segments, storage) = try loadSegments(txn)
+                defer { withExtendedLifetime(storage) {} }
+                try synchronizeIndex(segments, txn)
+                return try body(txn, segments)
+            }
+            if let result { return result }
+        }
+        throw GapStoreError(
+            .storage, "\(doing): the search index was rebuilt under it \(Self.indexViewAttempts) times in a row; retry")
+    }
+
     func synchronizeIndex(_ segments: [Segment], _ txn: borrowing Transaction) throws {
         let last = try schema.readCounter(MetaKey.nextChange, txn)
         let current = searchIndex.isCurrent(segments: segments)
