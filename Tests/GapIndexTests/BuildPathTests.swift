@@ -184,7 +184,7 @@ struct BuildPathTests {
         var remembering = Analyzer.Scratch(remembersStems: true, stemMemoLimit: 250)
         func terms(_ text: String, _ scratch: inout Analyzer.Scratch) -> [Analyzer.Term] {
             var result: [Analyzer.Term] = []
-            analyzer.analyze(text, &scratch) { bytes, position, role in
+            _ = analyzer.analyze(text, &scratch) { bytes, position, role in
                 result.append(Analyzer.Term(bytes: Array(bytes), position: position, role: role))
             }
             return result
