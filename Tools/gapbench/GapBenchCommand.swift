@@ -70,6 +70,13 @@ struct GapBenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Checked before anything is read or built.
+        var parameters = RankingParameters()
+        if noFuzzy { parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000) }
+        if let maxQueryWords { parameters.maxQueryWords = maxQueryWords }
+        if let draftTitleWeight { parameters.draftTitleWeight = draftTitleWeight }
+        if let titleWeight { parameters.titleWeight = titleWeight }
+        if let problem = parameters.problems.first { throw ValidationError(problem) }
         let decoder = JSONDecoder()
         // A cached segment makes the corpus unnecessary (and its decoding is slow under valgrind).
         let cached = segmentCache.flatMap { FileManager.default.contents(atPath: $0) }
@@ -108,12 +115,6 @@ struct GapBenchCommand: ParsableCommand {
             if let segmentCache { try Data(bytes).write(to: URL(fileURLWithPath: segmentCache)) }
         }
         let buildSeconds = seconds(clock.now - start)
-        var parameters = RankingParameters()
-        if noFuzzy { parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000) }
-        if let maxQueryWords { parameters.maxQueryWords = maxQueryWords }
-        if let draftTitleWeight { parameters.draftTitleWeight = draftTitleWeight }
-        if let titleWeight { parameters.titleWeight = titleWeight }
-        if let problem = parameters.problems.first { throw ValidationError(problem) }
         let index = LiveIndex(analyzer: analyzer, parameters: parameters)
         var latencies: [Double] = []
         var ranks: [Int?] = []
