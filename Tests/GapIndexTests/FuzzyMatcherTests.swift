@@ -145,6 +145,30 @@ struct FuzzyMatcherTests {
         }
     }
 
+    /// Words of up to twelve bytes (past the eight a key holds) over an alphabet with a zero
+    /// byte (which a key cannot tell from padding).
+    static let keyedWord = Gen.uint8(in: 0...3).map { $0 == 3 ? UInt8(0) : 97 + $0 }.array(of: 0...12)
+
+    /// A dictionary read through its packed prefixes answers exactly as the bare one: the same
+    /// matches, in the same order, and the same lookups.
+    @Test func keyedListsAnswerAsTheBareList() async {
+        await propertyCheck(count: 300, input: Self.keyedWord.array(of: 0...80), Self.keyedWord, Gen.int(in: 0...2)) {
+            words, query, maxEdits in
+            let list = ArrayTermList(words)
+            withKeyedList(list) { keyed in
+                for prefix in [false, true] {
+                    let matcher = FuzzyMatcher(word: query, maxEdits: maxEdits, prefix: prefix)
+                    #expect(matcher.matches(in: keyed) == matcher.matches(in: list), "word \(query), prefix \(prefix), dictionary \(list.terms)")
+                }
+                for (index, term) in list.terms.enumerated() {
+                    #expect(term.withUnsafeBufferPointer { keyed.index(of: $0) } == index, "\(term)")
+                    for depth in 0...term.count { #expect(keyed.byte(index, at: depth) == (depth < term.count ? Int(term[depth]) : -1)) }
+                }
+                #expect(query.withUnsafeBufferPointer { keyed.index(of: $0) } == list.terms.firstIndex(of: query))
+            }
+        }
+    }
+
     @Test func limitedMatchesAreASubset() async {
         await propertyCheck(count: 200, input: Self.word.array(of: 0...60), Self.word, Gen.int(in: 0...2), Gen.int(in: 0...8)) {
             words, query, maxEdits, limit in

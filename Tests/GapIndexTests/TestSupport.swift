@@ -51,6 +51,22 @@ final class ArrayTermList: SortedTermList {
     }
 }
 
+/// Calls `body` with `list` read through packed prefixes (see ``PackedPrefixes``).
+func withKeyedList<R>(_ list: ArrayTermList, _ body: (KeyedTermList) throws -> R) rethrows -> R {
+    let bytes = list.terms.flatMap { $0 }
+    var starts: [UInt32] = [0]
+    for term in list.terms { starts.append(starts.last! + UInt32(term.count)) }
+    return try bytes.withUnsafeBufferPointer { bytes in
+        try starts.withUnsafeBufferPointer { starts in
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            let prefixes = PackedPrefixes(starts: starts.baseAddress!, bytes: base, count: list.termCount)
+            return try withExtendedLifetime(prefixes) {
+                try body(KeyedTermList(strings: TermListView(starts: starts.baseAddress!, bytes: base, termCount: list.termCount), keys: prefixes.keys))
+            }
+        }
+    }
+}
+
 extension Array where Element == UInt8 {
     /// The bytes as text (for readable failure messages).
     var text: String { String(decoding: self, as: UTF8.self) }

@@ -2,6 +2,16 @@
 protocol SortedTermList {
     var termCount: Int { get }
     func term(_ index: Int) -> UnsafeBufferPointer<UInt8>
+    /// The byte of term `index` at `depth`, or -1 where the term is shorter.
+    func byte(_ index: Int, at depth: Int) -> Int
+}
+
+extension SortedTermList {
+    @inline(__always)
+    func byte(_ index: Int, at depth: Int) -> Int {
+        let term = self.term(index)
+        return depth < term.count ? Int(term[depth]) : -1
+    }
 }
 
 extension Segment: SortedTermList {}
@@ -120,7 +130,7 @@ struct FuzzyMatcher {
             }
             var i = low
             // Terms equal to the path come first (a proper prefix sorts first).
-            while i < high && list.term(i).count <= depth {
+            while i < high && list.byte(i, at: depth) < 0 {
                 let distance = prefix ? best : rows[row + m]
                 if list.term(i).count == depth && distance <= budget {
                     results.append(FuzzyMatch(term: i, distance: distance + extra, isPrefix: prefix && distance != rows[row + m]))
@@ -160,12 +170,12 @@ struct FuzzyMatcher {
             let nearFirst = max(0, depth - budget)
             let nearLast = min(m - 1, depth + budget)
             while i < high {
-                let term = list.term(i)
-                guard depth < term.count else {
+                let next = list.byte(i, at: depth)
+                guard next >= 0 else {
                     i += 1  // out of order: only in a damaged dictionary
                     continue
                 }
-                let byte = term[depth]
+                let byte = UInt8(truncatingIfNeeded: next)
                 let end = firstIndex(after: byte, from: i + 1, to: high, depth: depth)
                 defer { i = end }
                 if noSlack {
@@ -230,11 +240,13 @@ struct FuzzyMatcher {
         }
 
         /// The first index in `from..<to` whose byte at `depth` is greater than `byte`.
+        @inline(__always)
         private func firstIndex(after byte: UInt8, from: Int, to: Int, depth: Int) -> Int {
             firstIndex(from: from, to: to, depth: depth) { $0 <= byte }
         }
 
         /// The first index in `from..<to` whose byte at `depth` is `byte` or greater.
+        @inline(__always)
         private func firstIndex(atLeast byte: UInt8, from: Int, to: Int, depth: Int) -> Int {
             firstIndex(from: from, to: to, depth: depth) { $0 < byte }
         }
@@ -248,8 +260,8 @@ struct FuzzyMatcher {
             // A term too short here can only come from a damaged dictionary; it counts as
             // failing, so the walk never reads past a term.
             func holds(_ index: Int) -> Bool {
-                let term = list.term(index)
-                return depth < term.count && before(term[depth])
+                let byte = list.byte(index, at: depth)
+                return byte >= 0 && before(UInt8(truncatingIfNeeded: byte))
             }
             guard from < to && holds(from) else { return from }
             // `before` holds at `low`; galloping doubles the step until it fails or the range ends.

@@ -224,17 +224,6 @@ public struct Segment: @unchecked Sendable {
         return nil
     }
 
-    /// The first term id whose bytes are ≥ `bytes`.
-    func lowerBound(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var low = 0
-        var high = termCount
-        while low < high {
-            let mid = (low + high) / 2
-            if compareBytes(term(mid), bytes) < 0 { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
     /// How many gaps have `term` (in any field).
     @inline(__always)
     func documentFrequency(_ term: Int) -> Int { postings.count(term) }

@@ -216,6 +216,10 @@ struct SegmentState {
         (scope == .titles ? titleBlocks : blocks).values
     }
 
+    /// The keys of the segment's terms and stems, for query planning (see ``PackedPrefixes``).
+    let termPrefixes: PackedPrefixes
+    let stemPrefixes: PackedPrefixes
+
     /// The segment's field lengths, kept to recompute norms when parameters change.
     private let titleLengths: [UInt16]
     private let descriptionLengths: [UInt16]
@@ -228,6 +232,8 @@ struct SegmentState {
         blocks = BlockSaturations(segment.postings, parameters, averages: averages)
         titleBlocks = BlockSaturations(segment.titlePostings, parameters, averages: averages)
         facts = SlotFactsTable(segment)
+        termPrefixes = PackedPrefixes(starts: segment.termStarts, bytes: segment.termBytes, count: segment.termCount)
+        stemPrefixes = PackedPrefixes(starts: segment.stemStarts, bytes: segment.stemBytes, count: segment.stemGroupCount)
     }
 
     mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {

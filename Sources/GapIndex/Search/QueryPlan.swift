@@ -43,6 +43,8 @@ struct QueryPlanner {
     let analyzer: Analyzer
     let parameters: RankingParameters
     let segments: [Segment]
+    /// Each segment's terms and stems with their keys, for lookups and fuzzy walks.
+    let dictionaries: [SegmentDictionary]
     let delta: DeltaIndex
     let documentCount: Int
 
@@ -171,7 +173,7 @@ struct QueryPlanner {
         let stem = Stemming.stem(of: word)
         stem.withUnsafeBufferPointer { stemBytes in
             for (index, segment) in segments.enumerated() {
-                guard let group = segment.stemGroup(stemBytes) else { continue }
+                guard let group = dictionaries[index].stems.index(of: stemBytes) else { continue }
                 for term in segment.terms(inStemGroup: group) {
                     add(Array(segment.term(Int(term))), .stem, parameters.stemWeight, knownSegmentTerm: (index, Int(term)))
                 }
@@ -244,7 +246,7 @@ struct QueryPlanner {
         let matcher = FuzzyMatcher(word: word, maxEdits: maxEdits, prefix: prefix)
         let cap = prefix ? 4096 : 512
         for (index, segment) in segments.enumerated() {
-            for match in matcher.matches(in: segment, limit: cap) {
+            for match in matcher.matches(in: dictionaries[index].terms, limit: cap) {
                 candidates.append(Expansion(
                     distance: match.distance, isPrefix: match.isPrefix, df: segment.documentFrequency(match.term), source: index,
                     term: match.term))
@@ -253,7 +255,8 @@ struct QueryPlanner {
         delta.sortedTermBytes.withUnsafeBufferPointer { bytes in
             delta.sortedTermStarts.withUnsafeBufferPointer { starts in
                 guard let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1) else { return }
-                let list = DeltaTermList(bytes: base, starts: starts.baseAddress!, termCount: delta.sortedTerms.count)
+                // Valid while the delta is not modified (searches hold the index's read lock).
+                let list = TermListView(starts: starts.baseAddress!, bytes: base, termCount: delta.sortedTerms.count)
                 for match in matcher.matches(in: list, limit: cap) {
                     let term = delta.sortedTerms[match.term]
                     candidates.append(Expansion(
@@ -284,7 +287,7 @@ struct QueryPlanner {
             var df = 0
             var segmentTerms: [Int] = []
             for (index, segment) in segments.enumerated() {
-                let term = knownSegmentTerm?.segment == index ? knownSegmentTerm!.term : (segment.termID(buffer) ?? -1)
+                let term = knownSegmentTerm?.segment == index ? knownSegmentTerm!.term : (dictionaries[index].terms.index(of: buffer) ?? -1)
                 segmentTerms.append(term)
                 if term >= 0 { df += segment.documentFrequency(term) }
             }
@@ -297,17 +300,14 @@ struct QueryPlanner {
     }
 }
 
-/// The delta's terms in bytewise order, for fuzzy matching: a view of its contiguous sorted
-/// term bytes, valid while the delta is not modified (searches hold the index's read lock).
-struct DeltaTermList: SortedTermList {
-    let bytes: UnsafePointer<UInt8>
-    let starts: UnsafePointer<UInt32>
-    let termCount: Int
+/// A segment's terms and stems as the planner reads them (keyed: see ``PackedPrefixes``).
+struct SegmentDictionary {
+    let terms: KeyedTermList
+    let stems: KeyedTermList
 
-    @inline(__always)
-    func term(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = Int(starts[i])
-        return UnsafeBufferPointer(start: bytes + start, count: Int(starts[i + 1]) - start)
+    init(_ segment: Segment, _ state: SegmentState) {
+        terms = segment.keyedTerms(state.termPrefixes)
+        stems = segment.keyedStems(state.stemPrefixes)
     }
 }
 

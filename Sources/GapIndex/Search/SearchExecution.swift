@@ -121,7 +121,8 @@ struct SearchExecution {
             liveDocuments += segment.documentCount - state.deadCount
         }
         let planner = QueryPlanner(
-            analyzer: analyzer, parameters: parameters, segments: segments, delta: delta, documentCount: liveDocuments)
+            analyzer: analyzer, parameters: parameters, segments: segments,
+            dictionaries: zip(segments, states).map { SegmentDictionary($0, $1) }, delta: delta, documentCount: liveDocuments)
         let plan = planner.plan(request, averages: averages)
         // Most selective first: rare words have the highest bounds and the shortest lists.
         var groups = plan.groups
