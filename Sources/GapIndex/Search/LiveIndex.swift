@@ -62,6 +62,10 @@ public final class LiveIndex: @unchecked Sendable {
     }
     private var strategyStorage = SearchStrategy.automatic
 
+    /// The share of each segment's postings whose scores searches may keep
+    /// (``ImpactCache``); set before the first update (tests turn it off to compare).
+    var impactCacheShare = ImpactCache.defaultShare
+
     /// The average field lengths every norm uses: the base segment's (the delta's when there
     /// is no segment), so that a document scores the same wherever it is stored.
     private var averagesStorage: (title: Float, description: Float) = (1, 1)
@@ -105,7 +109,8 @@ public final class LiveIndex: @unchecked Sendable {
                 if let base = segments.first { averagesStorage = Self.averages(of: base) }
                 var states: [UInt64: SegmentState] = [:]
                 for (index, segment) in segments.enumerated() {
-                    var state = segmentStates[segment.nonce] ?? SegmentState(segment, parametersStorage, averages: averagesStorage)
+                    var state = segmentStates[segment.nonce]
+                        ?? SegmentState(segment, parametersStorage, averages: averagesStorage, impactShare: impactCacheShare)
                     if state.averages != averagesStorage { state.recomputeNorms(parametersStorage, averages: averagesStorage) }
                     state.reviveAll()
                     // Documents in a later segment supersede the same gap in earlier ones.
@@ -193,6 +198,11 @@ public final class LiveIndex: @unchecked Sendable {
         return (max(Float(delta.totalTitleLength) / n, 1), max(Float(delta.totalDescriptionLength) / n, 1))
     }
 
+    /// What the index derives from `segment`, if it is in use (for tests).
+    func segmentStateForTesting(_ segment: Segment) -> SegmentState? {
+        lock.withReadLock { segmentStates[segment.nonce] }
+    }
+
     /// The averages in use (for the planner's self-score).
     var averages: (title: Float, description: Float) { averagesStorage }
 }
@@ -216,6 +226,11 @@ struct SegmentState {
         (scope == .titles ? titleBlocks : blocks).values
     }
 
+    /// Postings' scores per unit of scale under `norms`, for the terms searches walk.
+    private(set) var impacts: ImpactCache
+    private let impactShare: Double
+    private let postingCount: Int
+
     /// The keys of the segment's terms and stems, for query planning (see ``PackedPrefixes``).
     let termPrefixes: PackedPrefixes
     let stemPrefixes: PackedPrefixes
@@ -224,8 +239,14 @@ struct SegmentState {
     private let titleLengths: [UInt16]
     private let descriptionLengths: [UInt16]
 
-    init(_ segment: Segment, _ parameters: RankingParameters, averages: (title: Float, description: Float)) {
+    init(
+        _ segment: Segment, _ parameters: RankingParameters, averages: (title: Float, description: Float),
+        impactShare: Double = ImpactCache.defaultShare
+    ) {
         self.averages = averages
+        self.impactShare = impactShare
+        postingCount = segment.postings.count + segment.titlePostings.count
+        impacts = ImpactCache(postingCount: postingCount, share: impactShare)
         titleLengths = Array(UnsafeBufferPointer(start: segment.titleLengths, count: segment.documentCount))
         descriptionLengths = Array(UnsafeBufferPointer(start: segment.descriptionLengths, count: segment.documentCount))
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
@@ -239,6 +260,7 @@ struct SegmentState {
     mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
+        impacts = ImpactCache(postingCount: postingCount, share: impactShare)
         blocks.recompute(parameters, averages: averages)
         titleBlocks.recompute(parameters, averages: averages)
     }

@@ -527,15 +527,33 @@ struct SearchExecution {
             let factors = states[index].norms.factors
             let docs = postings.docs
             let frequencies = postings.frequencies
-            var j = Int(postings.starts[term])
-            while j < end {
-                let slot = Int(docs[j])
-                // The slot is always below the limit in a well-formed segment. A posting that
-                // weighs 0 (a field weighted 0) is no match, as in the delta: 0 means
-                // "untouched" to the accumulators.
-                let weighted = weightedFrequency(frequencies, j, factors, slot)
-                if slot < limit && weighted > 0 { body(base &+ slot, scale * saturation(weighted, k1: k1)) }
-                j &+= 1
+            let start = Int(postings.starts[term])
+            // The slot is always below the limit in a well-formed segment. A posting that
+            // scores 0 (a field weighted 0) is no match, as in the delta: 0 means "untouched"
+            // to the accumulators.
+            let cache = states[index].impacts
+            let key = ImpactCache.key(term: term, titles: scope == .titles)
+            if let impacts = cache.list(key) {
+                for j in start..<end {
+                    let slot = Int(docs[j])
+                    let score = scale * impacts[j &- start]
+                    if slot < limit && score > 0 { body(base &+ slot, score) }
+                }
+            } else if let filling = cache.reserve(end - start) {
+                for j in start..<end {
+                    let slot = Int(docs[j])
+                    let impact = saturation(weightedFrequency(frequencies, j, factors, slot), k1: k1)
+                    filling[j &- start] = impact
+                    let score = scale * impact
+                    if slot < limit && score > 0 { body(base &+ slot, score) }
+                }
+                cache.publish(key, filling, count: end - start)
+            } else {
+                for j in start..<end {
+                    let slot = Int(docs[j])
+                    let score = scale * saturation(weightedFrequency(frequencies, j, factors, slot), k1: k1)
+                    if slot < limit && score > 0 { body(base &+ slot, score) }
+                }
             }
         }
     }
