@@ -262,6 +262,24 @@ struct SegmentTests {
         }
     }
 
+    /// A posting whose slot is past the segment's documents is rejected at the first open:
+    /// searches read per-document arrays (norms, facts) at a posting's slot.
+    @Test func postingSlotsPastTheDocumentsAreRejected() throws {
+        let original = SegmentTests.build()
+        // The header's section offsets start at byte 96: posting docs are section 11, title
+        // posting docs section 24.
+        for section in [11, 24] {
+            var bytes = original
+            let offset = bytes.withUnsafeBytes { Int($0.load(fromByteOffset: 96 + section * 8, as: UInt64.self)) }
+            for i in 0..<4 { bytes[offset + i] = 0xFF }
+            guard case .failure(let error) = SegmentTests.open(bytes) else {
+                Issue.record("section \(section): a slot of 2^32 − 1 was accepted")
+                continue
+            }
+            #expect("\(error)".contains("slots"), "\(error)")
+        }
+    }
+
     /// Damage past the header: structural damage (start tables, stem groups) is rejected;
     /// damage inside data (postings' slots and frequencies, term and stem bytes, attributes)
     /// may pass validation by design — the checks bound every read but do not re-verify

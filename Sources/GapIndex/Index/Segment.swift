@@ -191,8 +191,8 @@ public struct Segment: @unchecked Sendable {
         for i in 0..<t where termStarts[i] > termStarts[i + 1] || Int(stemGroupOfTerm[i]) >= g {
             throw .sectionOutOfBounds("term \(i)")
         }
-        try postings.check(termCount: t, name: "postings")
-        try titlePostings.check(termCount: t, name: "title postings")
+        try postings.check(termCount: t, documents: documentCount, name: "postings")
+        try titlePostings.check(termCount: t, documents: documentCount, name: "title postings")
         for i in 0..<Int(stemGroupStarts[g]) where Int(stemGroupTerms[i]) >= t {
             throw .sectionOutOfBounds("stem group entry \(i)")
         }
@@ -287,10 +287,14 @@ struct PostingSet {
     @inline(__always)
     func count(_ term: Int) -> Int { Int(starts[term + 1] &- starts[term]) }
 
-    /// Checks the start tables and the blocks: each term has exactly the blocks its postings
-    /// fill, each ending at its postings' slot.
-    fileprivate func check(termCount t: Int, name: String) throws(Segment.FormatError) {
+    /// Checks the start tables, the slots and the blocks: each posting is of one of the
+    /// `documents` slots (searches read per-document arrays there), each term has exactly the
+    /// blocks its postings fill, each ending at its postings' slot.
+    fileprivate func check(termCount t: Int, documents: Int, name: String) throws(Segment.FormatError) {
         guard starts[0] == 0, starts[t] == UInt32(count) else { throw .sectionOutOfBounds(name) }
+        var largest: UInt32 = 0
+        for j in 0..<count { largest = max(largest, docs[j]) }
+        guard count == 0 || Int(largest) < documents else { throw .sectionOutOfBounds("\(name) slots") }
         for i in 0..<t where starts[i] > starts[i + 1] { throw .sectionOutOfBounds("\(name) of term \(i)") }
         guard blockStarts[0] == 0, blockStarts[t] == UInt32(blockCount) else { throw .sectionOutOfBounds("\(name) blocks") }
         for i in 0..<t {

@@ -34,6 +34,8 @@ struct AllWordsSearch {
         let count: Int
         /// idf × kind weight × query-word weight.
         let scale: Float
+        /// The kept score per unit of scale of each posting (``ImpactCache``), if any.
+        var impacts: UnsafePointer<Float>? = nil
     }
 
     /// The best `request.limit` documents matching every group, best first: their text
@@ -58,7 +60,8 @@ struct AllWordsSearch {
                     let start = Int(postings.starts[term])
                     return List(
                         docs: postings.docs + start, frequencies: postings.frequencies + 2 * start,
-                        count: Int(postings.starts[term + 1]) - start, scale: variant.scale)
+                        count: Int(postings.starts[term + 1]) - start, scale: variant.scale,
+                        impacts: execution.impacts(segment: index, term: term))
                 }
             }
             let factors = UnsafePointer(execution.states[index].norms.factors)
@@ -109,7 +112,7 @@ struct AllWordsSearch {
         guard let first = groups.first, let longest = first.map(\.count).max(), longest > 0 else { return [] }
         @inline(__always)
         func score(_ list: List, _ j: Int, _ slot: Int) -> Float {
-            list.scale * saturation(weightedFrequency(list.frequencies, j, factors, slot), k1: k1)
+            list.scale * (list.impacts?[j] ?? saturation(weightedFrequency(list.frequencies, j, factors, slot), k1: k1))
         }
         let slots = UnsafeMutablePointer<UInt32>.allocate(capacity: longest)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest)

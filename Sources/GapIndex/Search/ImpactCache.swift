@@ -62,19 +62,21 @@ final class ImpactCache: @unchecked Sendable {
         return granted ? .allocate(capacity: count) : nil
     }
 
-    /// Keeps a filled list for `key`; if another search published one first, `filled` is
-    /// freed (the two are equal).
-    func publish(_ key: Int, _ filled: UnsafeMutablePointer<Float>, count: Int) {
+    /// Keeps a filled list for `key` and returns the list kept: if another search published
+    /// one first, that one, and `filled` is freed (the two are equal).
+    @discardableResult
+    func publish(_ key: Int, _ filled: UnsafeMutablePointer<Float>, count: Int) -> UnsafePointer<Float> {
         let address = UInt(bitPattern: filled)
         let kept = lists.withLock { lists in
-            if lists.byKey[key] != nil {
+            if let earlier = lists.byKey[key] {
                 lists.reserved -= count
-                return false
+                return earlier
             }
             lists.byKey[key] = address
-            return true
+            return address
         }
-        if !kept { filled.deallocate() }
+        if kept != address { filled.deallocate() }
+        return UnsafePointer(bitPattern: kept)!
     }
 
     /// How many postings the filled lists hold (for tests).

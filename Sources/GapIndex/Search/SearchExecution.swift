@@ -558,6 +558,27 @@ struct SearchExecution {
         }
     }
 
+    /// The kept scores of `term`'s postings in segment `index` (``ImpactCache``), filled now
+    /// by a pass over the list if the cache has room; nil otherwise.
+    func impacts(segment index: Int, term: Int) -> UnsafePointer<Float>? {
+        let cache = states[index].impacts
+        let key = ImpactCache.key(term: term, titles: scope == .titles)
+        if let kept = cache.list(key) { return kept }
+        let postings = segments[index].postings(scope)
+        let start = Int(postings.starts[term])
+        let count = Int(postings.starts[term + 1]) - start
+        guard let filling = cache.reserve(count) else { return nil }
+        let factors = states[index].norms.factors
+        let limit = segments[index].documentCount
+        let k1 = parameters.k1
+        for j in 0..<count {
+            // (A slot past the segment, only in a damaged one, is never scored.)
+            let slot = min(Int(postings.docs[start + j]), limit - 1)
+            filling[j] = saturation(weightedFrequency(postings.frequencies, start + j, factors, slot), k1: k1)
+        }
+        return cache.publish(key, filling, count: count)
+    }
+
     /// Calls `body` with the global slot and score of each of the variant's postings in the
     /// delta (whose slot 0 is global slot `base`).
     @inline(__always)
