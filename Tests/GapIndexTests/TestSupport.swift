@@ -58,11 +58,10 @@ func withKeyedList<R>(_ list: ArrayTermList, _ body: (KeyedTermList) throws -> R
     for term in list.terms { starts.append(starts.last! + UInt32(term.count)) }
     return try bytes.withUnsafeBufferPointer { bytes in
         try starts.withUnsafeBufferPointer { starts in
-            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            let prefixes = PackedPrefixes(starts: starts.baseAddress!, bytes: base, count: list.termCount)
-            return try withExtendedLifetime(prefixes) {
-                try body(KeyedTermList(strings: TermListView(starts: starts.baseAddress!, bytes: base, termCount: list.termCount), keys: prefixes.keys))
-            }
+            let view = TermListView(
+                starts: starts.baseAddress!, bytes: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, termCount: list.termCount)
+            let prefixes = PackedPrefixes(view)
+            return try withExtendedLifetime(prefixes) { try body(KeyedTermList(view, prefixes)) }
         }
     }
 }
@@ -88,7 +87,7 @@ func withSegment<R>(
 extension Segment {
     /// The id of a term given as text.
     func termID(_ text: String) -> Int? {
-        Array(text.utf8).withUnsafeBufferPointer { termID($0) }
+        Array(text.utf8).withUnsafeBufferPointer { terms.index(of: $0) }
     }
 
     /// All terms, in order, as text.

@@ -48,6 +48,19 @@ struct TermListView: SortedTermList {
         let start = Int(starts[index])
         return UnsafeBufferPointer(start: bytes + start, count: Int(starts[index + 1]) - start)
     }
+
+    /// The index of `bytes` (binary search), if present.
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var low = 0
+        var high = termCount
+        while low < high {
+            let mid = (low + high) / 2
+            let order = compareBytes(term(mid), bytes)
+            if order == 0 { return mid }
+            if order < 0 { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
 }
 
 /// A ``TermListView`` with the keys of ``PackedPrefixes``: lookups and trie walks compare
@@ -76,7 +89,7 @@ struct KeyedTermList: SortedTermList {
         return depth < term.count ? Int(term[depth]) : -1
     }
 
-    /// The index of `bytes` (binary search), if present.
+    /// The index of `bytes` (binary search on the keys, the bytes deciding ties), if present.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let key = packedPrefix(bytes)
         var low = 0
@@ -92,16 +105,17 @@ struct KeyedTermList: SortedTermList {
     }
 }
 
-extension Segment {
-    /// The segment's terms with their keys (`prefixes` made from this segment's terms).
-    func keyedTerms(_ prefixes: PackedPrefixes) -> KeyedTermList {
-        KeyedTermList(
-            strings: TermListView(starts: termStarts, bytes: termBytes, termCount: min(termCount, prefixes.count)), keys: prefixes.keys)
+extension PackedPrefixes {
+    /// The keys of `list`'s strings.
+    convenience init(_ list: TermListView) {
+        self.init(starts: list.starts, bytes: list.bytes, count: list.termCount)
     }
+}
 
-    /// The segment's stems (one per stem group, in group order) with their keys.
-    func keyedStems(_ prefixes: PackedPrefixes) -> KeyedTermList {
-        KeyedTermList(
-            strings: TermListView(starts: stemStarts, bytes: stemBytes, termCount: min(stemGroupCount, prefixes.count)), keys: prefixes.keys)
+extension KeyedTermList {
+    /// `strings` with `prefixes`, which must have been made from them.
+    init(_ strings: TermListView, _ prefixes: PackedPrefixes) {
+        precondition(prefixes.count == strings.termCount, "keys made from another list")
+        self.init(strings: strings, keys: prefixes.keys)
     }
 }

@@ -211,37 +211,15 @@ public struct Segment: @unchecked Sendable {
         return UnsafeBufferPointer(start: termBytes + start, count: Int(termStarts[id + 1]) - start)
     }
 
-    /// The id of `bytes` (binary search), if present.
-    func termID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var low = 0
-        var high = termCount
-        while low < high {
-            let mid = (low + high) / 2
-            let order = compareBytes(term(mid), bytes)
-            if order == 0 { return mid }
-            if order < 0 { low = mid + 1 } else { high = mid }
-        }
-        return nil
-    }
+    /// The terms, sorted bytewise (a term's id is its index).
+    var terms: TermListView { TermListView(starts: termStarts, bytes: termBytes, termCount: termCount) }
+
+    /// The stems, one per stem group, sorted bytewise (a group's number is its stem's index).
+    var stems: TermListView { TermListView(starts: stemStarts, bytes: stemBytes, termCount: stemGroupCount) }
 
     /// How many gaps have `term` (in any field).
     @inline(__always)
     func documentFrequency(_ term: Int) -> Int { postings.count(term) }
-
-    /// The stem group of `stem`, if any term has that stem (binary search).
-    func stemGroup(_ stem: UnsafeBufferPointer<UInt8>) -> Int? {
-        var low = 0
-        var high = stemGroupCount
-        while low < high {
-            let mid = (low + high) / 2
-            let start = Int(stemStarts[mid])
-            let candidate = UnsafeBufferPointer(start: stemBytes + start, count: Int(stemStarts[mid + 1]) - start)
-            let order = compareBytes(candidate, stem)
-            if order == 0 { return mid }
-            if order < 0 { low = mid + 1 } else { high = mid }
-        }
-        return nil
-    }
 
     /// The terms of stem group `group`.
     func terms(inStemGroup group: Int) -> UnsafeBufferPointer<UInt32> {

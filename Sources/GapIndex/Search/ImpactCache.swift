@@ -31,9 +31,14 @@ final class ImpactCache: @unchecked Sendable {
     private let lists = Mutex(Lists())
     let budget: Int
 
+    /// A cache of up to `budget` postings.
+    init(budget: Int) {
+        self.budget = max(budget, 0)
+    }
+
     /// A cache of up to `share` of `postingCount` postings.
-    init(postingCount: Int, share: Double) {
-        budget = Int(Double(postingCount) * max(0, min(share, 1)))
+    convenience init(postingCount: Int, share: Double) {
+        self.init(budget: Int(Double(postingCount) * max(0, min(share, 1))))
     }
 
     deinit {
@@ -64,7 +69,6 @@ final class ImpactCache: @unchecked Sendable {
 
     /// Keeps a filled list for `key` and returns the list kept: if another search published
     /// one first, that one, and `filled` is freed (the two are equal).
-    @discardableResult
     func publish(_ key: Int, _ filled: UnsafeMutablePointer<Float>, count: Int) -> UnsafePointer<Float> {
         let address = UInt(bitPattern: filled)
         let kept = lists.withLock { lists in
@@ -79,6 +83,6 @@ final class ImpactCache: @unchecked Sendable {
         return UnsafePointer(bitPattern: kept)!
     }
 
-    /// How many postings the filled lists hold (for tests).
+    /// How many postings the lists hold, counting those being filled (for tests).
     var filledPostings: Int { lists.withLock { $0.reserved } }
 }

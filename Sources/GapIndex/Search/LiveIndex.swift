@@ -228,8 +228,6 @@ struct SegmentState {
 
     /// Postings' scores per unit of scale under `norms`, for the terms searches walk.
     private(set) var impacts: ImpactCache
-    private let impactShare: Double
-    private let postingCount: Int
 
     /// The keys of the segment's terms and stems, for query planning (see ``PackedPrefixes``).
     let termPrefixes: PackedPrefixes
@@ -244,23 +242,21 @@ struct SegmentState {
         impactShare: Double = ImpactCache.defaultShare
     ) {
         self.averages = averages
-        self.impactShare = impactShare
-        postingCount = segment.postings.count + segment.titlePostings.count
-        impacts = ImpactCache(postingCount: postingCount, share: impactShare)
+        impacts = ImpactCache(postingCount: segment.postings.count + segment.titlePostings.count, share: impactShare)
         titleLengths = Array(UnsafeBufferPointer(start: segment.titleLengths, count: segment.documentCount))
         descriptionLengths = Array(UnsafeBufferPointer(start: segment.descriptionLengths, count: segment.documentCount))
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
         blocks = BlockSaturations(segment.postings, parameters, averages: averages)
         titleBlocks = BlockSaturations(segment.titlePostings, parameters, averages: averages)
         facts = SlotFactsTable(segment)
-        termPrefixes = PackedPrefixes(starts: segment.termStarts, bytes: segment.termBytes, count: segment.termCount)
-        stemPrefixes = PackedPrefixes(starts: segment.stemStarts, bytes: segment.stemBytes, count: segment.stemGroupCount)
+        termPrefixes = PackedPrefixes(segment.terms)
+        stemPrefixes = PackedPrefixes(segment.stems)
     }
 
     mutating func recomputeNorms(_ parameters: RankingParameters, averages: (title: Float, description: Float)) {
         self.averages = averages
         norms = Norms(titleLengths: titleLengths, descriptionLengths: descriptionLengths, parameters, averages: averages)
-        impacts = ImpactCache(postingCount: postingCount, share: impactShare)
+        impacts = ImpactCache(budget: impacts.budget)
         blocks.recompute(parameters, averages: averages)
         titleBlocks.recompute(parameters, averages: averages)
     }

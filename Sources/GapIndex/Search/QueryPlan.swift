@@ -306,8 +306,8 @@ struct SegmentDictionary {
     let stems: KeyedTermList
 
     init(_ segment: Segment, _ state: SegmentState) {
-        terms = segment.keyedTerms(state.termPrefixes)
-        stems = segment.keyedStems(state.stemPrefixes)
+        terms = KeyedTermList(segment.terms, state.termPrefixes)
+        stems = KeyedTermList(segment.stems, state.stemPrefixes)
     }
 }
 

@@ -531,23 +531,12 @@ struct SearchExecution {
             // The slot is always below the limit in a well-formed segment. A posting that
             // scores 0 (a field weighted 0) is no match, as in the delta: 0 means "untouched"
             // to the accumulators.
-            let cache = states[index].impacts
-            let key = ImpactCache.key(term: term, titles: scope == .titles)
-            if let impacts = cache.list(key) {
+            if let impacts = impacts(segment: index, term: term) {
                 for j in start..<end {
                     let slot = Int(docs[j])
                     let score = scale * impacts[j &- start]
                     if slot < limit && score > 0 { body(base &+ slot, score) }
                 }
-            } else if let filling = cache.reserve(end - start) {
-                for j in start..<end {
-                    let slot = Int(docs[j])
-                    let impact = saturation(weightedFrequency(frequencies, j, factors, slot), k1: k1)
-                    filling[j &- start] = impact
-                    let score = scale * impact
-                    if slot < limit && score > 0 { body(base &+ slot, score) }
-                }
-                cache.publish(key, filling, count: end - start)
             } else {
                 for j in start..<end {
                     let slot = Int(docs[j])
@@ -569,12 +558,10 @@ struct SearchExecution {
         let count = Int(postings.starts[term + 1]) - start
         guard let filling = cache.reserve(count) else { return nil }
         let factors = states[index].norms.factors
-        let limit = segments[index].documentCount
         let k1 = parameters.k1
+        // (Every slot is below the segment's document count: its first open checks it.)
         for j in 0..<count {
-            // (A slot past the segment, only in a damaged one, is never scored.)
-            let slot = min(Int(postings.docs[start + j]), limit - 1)
-            filling[j] = saturation(weightedFrequency(postings.frequencies, start + j, factors, slot), k1: k1)
+            filling[j] = saturation(weightedFrequency(postings.frequencies, start + j, factors, Int(postings.docs[start + j])), k1: k1)
         }
         return cache.publish(key, filling, count: count)
     }

@@ -65,8 +65,6 @@ extension GapStore {
         return gaps
     }
 
-    /// Brings the in-memory part of the search index up to the last committed change: the
-    /// documents changed since the persisted segments go into its delta.
     /// How many snapshots ``readWithIndex(_:_:)`` tries before it gives up.
     static let indexViewAttempts = 8
 
@@ -90,6 +88,8 @@ extension GapStore {
             .storage, "\(doing): the search index was rebuilt under it \(Self.indexViewAttempts) times in a row; retry")
     }
 
+    /// Brings the in-memory part of the search index up to the last committed change: the
+    /// documents changed since the persisted segments go into its delta.
     func synchronizeIndex(_ segments: [Segment], _ txn: borrowing Transaction) throws {
         let last = try schema.readCounter(MetaKey.nextChange, txn)
         let current = searchIndex.isCurrent(segments: segments)
