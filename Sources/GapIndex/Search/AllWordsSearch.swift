@@ -10,7 +10,16 @@
 /// by postings times variants. The cost follows the rarer words, not the most common one: an
 /// as-you-type search of a common word plus a rarer one is cheap here, where a search for the
 /// best score over any of the words must look at every document with the common one.
+///
+/// Two common words are the exception: galloping through a list about as long as the
+/// candidates is a slow merge (a wait and a mispredicted branch per step). Then the first
+/// group checked is *scattered* instead: its best score per document is written into a dense
+/// array, one entry per slot, which the candidates read in slot order.
 struct AllWordsSearch {
+    /// See ``intersection(_:factors:k1:slots:best:dense:scatterRatio:)``. Tuned on as-you-type
+    /// queries at 100k (see the README's performance section).
+    static let scatteredListRatio = 16
+
     let execution: SearchExecution
     let request: SearchRequest
     /// The driving group first, then the order the others are checked in.
@@ -42,6 +51,8 @@ struct AllWordsSearch {
     /// scores go into the scratch accumulators, from which the search's own selection
     /// (filters, priors, ties) picks the top k; the accumulators are zero again after.
     func top(bases: [Int]) -> [SearchExecution.Candidate] {
+        // The accumulators are zero on entry; a part's (a segment's or the delta's) stay zero
+        // until its matches are kept, so they serve its intersection as the dense array.
         let scores = execution.scratch.scores
         var matched: [UInt32] = []
         func keep(_ matches: [(slot: UInt32, score: Float)], base: Int) {
@@ -66,7 +77,8 @@ struct AllWordsSearch {
             }
             let factors = UnsafePointer(execution.states[index].norms.factors)
             let matches = Self.intersection(
-                lists, factors: factors, k1: execution.parameters.k1, slots: segment.documentCount, best: execution.scratch.best + bases[index])
+                lists, factors: factors, k1: execution.parameters.k1, slots: segment.documentCount, best: execution.scratch.best + bases[index],
+                dense: scores + bases[index])
             keep(matches, base: bases[index])
         }
         // The delta keeps an array per term: copied into one buffer (the delta is small), so
@@ -94,7 +106,7 @@ struct AllWordsSearch {
                     ? []
                     : Self.intersection(
                         lists, factors: UnsafePointer(execution.deltaNorms.factors), k1: execution.parameters.k1, slots: delta.slotCount,
-                        best: execution.scratch.best + bases.last!)
+                        best: execution.scratch.best + bases.last!, dense: scores + bases.last!)
             }
         }
         keep(matches, base: bases.last!)
@@ -105,9 +117,13 @@ struct AllWordsSearch {
     /// text score: the sum over groups of the best variant's. Each variant of the first group
     /// is intersected with the others on its own (no merge of long lists first); `best` (zero
     /// on entry and on return, one entry per slot) keeps a document several of them share
-    /// once, at its best.
+    /// once, at its best. The first group after the driving one is scattered into `dense` (zero
+    /// on entry and on return, one entry per slot) when its lists together hold at most
+    /// `scatterRatio` times the driving group's postings; otherwise every group is galloped
+    /// through.
     static func intersection(
-        _ groups: [[List]], factors: UnsafePointer<Float>, k1: Float, slots limit: Int, best: UnsafeMutablePointer<Float>
+        _ groups: [[List]], factors: UnsafePointer<Float>, k1: Float, slots limit: Int, best: UnsafeMutablePointer<Float>,
+        dense: UnsafeMutablePointer<Float>, scatterRatio: Int = scatteredListRatio
     ) -> [(slot: UInt32, score: Float)] {
         guard let first = groups.first, let longest = first.map(\.count).max(), longest > 0 else { return [] }
         @inline(__always)
@@ -127,6 +143,18 @@ struct AllWordsSearch {
             positions.deallocate()
         }
         let rest = groups.dropFirst().map { ContiguousArray($0) }
+        let scattered = rest.first.map { $0.reduce(0) { $0 + $1.count } <= scatterRatio * first.reduce(0) { $0 + $1.count } } ?? false
+        if scattered {
+            for list in rest[0] {
+                for j in 0..<list.count where Int(list.docs[j]) < limit {
+                    let slot = Int(list.docs[j])
+                    dense[slot] = max(dense[slot], score(list, j, slot))
+                }
+            }
+        }
+        defer {
+            if scattered { for list in rest[0] { for j in 0..<list.count where Int(list.docs[j]) < limit { dense[Int(list.docs[j])] = 0 } } }
+        }
         var matched: [UInt32] = []
         for driver in first {
             var count = 0
@@ -136,7 +164,21 @@ struct AllWordsSearch {
                 origins[count] = j
                 count &+= 1
             }
-            for lists in rest where count > 0 {
+            for (checked, lists) in rest.enumerated() where count > 0 {
+                if checked == 0 && scattered {
+                    // A posting that scores 0 (a description's, searching titles) is no match.
+                    // Written always, counted when kept: no branch on a coin toss.
+                    var kept = 0
+                    for i in 0..<count {
+                        let value = dense[Int(slots[i])]
+                        slots[kept] = slots[i]
+                        scores[kept] = scores[i] + value
+                        origins[kept] = origins[i]
+                        kept &+= Int(unsafeBitCast(value > 0, to: UInt8.self))
+                    }
+                    count = kept
+                    continue
+                }
                 lists.withUnsafeBufferPointer { lists in
                     for l in 0..<lists.count { positions[l] = 0 }
                     var kept = 0

@@ -21,6 +21,8 @@ struct PostingCursor {
     let firstBlock: Int
     /// Index of the cursor's query group (in the search's ascending-bound order).
     let group: Int
+    /// The term's kept posting scores per unit of scale (``ImpactCache``), if any.
+    let impacts: UnsafePointer<Float>?
 }
 
 /// Document-at-a-time search with MaxScore and block-max pruning, for one segment at a time.
@@ -78,7 +80,7 @@ struct BlockMaxSearch {
                 guard start < end else { continue }
                 cursors.append(PostingCursor(
                     position: start, end: end, doc: postings.docs[start], scale: variant.scale, termStart: start,
-                    firstBlock: Int(postings.blockStarts[term]), group: g))
+                    firstBlock: Int(postings.blockStarts[term]), group: g, impacts: execution.impacts(segment: index, term: term)))
             }
         }
         groupStarts.append(cursors.count)
@@ -225,14 +227,11 @@ private struct SegmentWalk {
                 total += groupBest[touchedGroups[i]]
                 groupBest[touchedGroups[i]] = 0
             }
-            guard (total + probingBounds[0]) * maxPrior >= threshold else { continue }
-            let fact = facts[Int(doc)]
-            guard filter.admits(fact, restricted: restricted, team: { segment.team[Int(doc)] }) else { continue }
-            let prior = priorModel.factor(fact)
-            // The other groups, highest bound first, while they can still matter.
+            // The other groups, highest bound first, while they can still matter — at the
+            // highest prior: the document's facts (a cache miss) are read only if it still can.
             var i = 0
             while i < probing.count {
-                guard (total + probingBounds[i]) * prior >= threshold else { break }
+                guard (total + probingBounds[i]) * maxPrior >= threshold else { break }
                 let g = probing[i]
                 var best: Float = 0
                 for c in groupStarts[g]..<groupStarts[g + 1] {
@@ -246,6 +245,12 @@ private struct SegmentWalk {
                 i &+= 1
             }
             guard i == probing.count else { continue }
+            // One that can at best tie the k-th best enters only with a lower id.
+            let reach = total * maxPrior
+            guard reach > threshold || (reach == threshold && ids[Int(doc)] < worstID) else { continue }
+            let fact = facts[Int(doc)]
+            guard filter.admits(fact, restricted: restricted, team: { segment.team[Int(doc)] }) else { continue }
+            let prior = priorModel.factor(fact)
             let value = total * prior
             let id = ids[Int(doc)]
             // A document all of whose postings weigh 0 (fields weighted 0) is no match.
@@ -316,10 +321,12 @@ private struct SegmentWalk {
         queue[parent] = item
     }
 
-    /// The cursor's posting's contribution.
+    /// The cursor's posting's contribution: kept, or from the document's norms (a cache miss
+    /// on a large segment).
     @inline(__always)
     private func score(_ c: Int) -> Float {
         let j = cursors[c].position
+        if let impacts = cursors[c].impacts { return cursors[c].scale * impacts[j &- cursors[c].termStart] }
         let slot = Int(cursors[c].doc)
         return cursors[c].scale * saturation(weightedFrequency(frequencies, j, factors, slot), k1: k1)
     }
