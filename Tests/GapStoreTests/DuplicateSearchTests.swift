@@ -80,6 +80,32 @@ import Testing
     }
 
     /// Ranking parameters no search can use are refused when the store opens, and nothing is created.
+    /// Each check reads the taxonomy through a cache keyed by its stored bytes: a category
+    /// added by another handle on the store (another process) is known to the next check.
+    @Test func categoriesAddedElsewhereAreKnownToTheNextCheck() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/store"
+            let checker = try GapStore(path: path)
+            try seedTaxonomyAndAccounts(checker)
+            let gap = try checker.createGap(
+                GapDraft(title: "Saved search alerts", description: "", category: "Code search", subcategory: "Ranking", team: "Search"), by: "ana"
+            ).gap
+            func check(_ category: String) throws -> [DuplicateCandidate] {
+                try checker.findDuplicates(DuplicateQuery(title: "saved search alerts", categories: [category]))
+            }
+            #expect(try check("Code search").map(\.gap.id) == [gap.id])
+            #expect(throws: GapStoreError.self) { try check("Mobile") }
+            let writer = try GapStore(path: path)
+            try writer.addCategory("Mobile", subcategories: ["Push"])
+            let moved = try writer.createGap(
+                GapDraft(title: "Saved search alerts on phones", description: "", category: "Mobile", subcategory: "Push", team: "Search"), by: "ana"
+            ).gap
+            #expect(try check("Mobile").map(\.gap.id) == [moved.id])
+            #expect(try check("Mobile").first?.gap.category == "Mobile")
+            #expect(try check("Code search").map(\.gap.id) == [gap.id])
+        }
+    }
+
     @Test func unusableRankingParametersAreRefused() throws {
         try withTemporaryDirectory { directory in
             var options = GapStore.Options()

@@ -45,7 +45,7 @@ extension Schema {
     }
 
     func loadTaxonomy(_ txn: borrowing Transaction) throws -> Taxonomy {
-        try txn.withValue(forKey: MetaKey.taxonomy, in: meta) { bytes in try RecordCodec.decodeTaxonomy(bytes) }
+        try txn.withValue(forKey: MetaKey.taxonomy, in: meta) { bytes in try taxonomyCache.taxonomy(decoding: bytes) }
             ?? Taxonomy()
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 internal import LMDB
 
 /// The named databases of a store and the layout of their keys.
@@ -31,6 +32,9 @@ internal import LMDB
 struct Schema: Sendable {
     /// The version this build writes. Stores with a higher version are refused.
     static let version: UInt32 = 1
+
+    /// The last taxonomy decoded, by its stored bytes (every duplicate check reads it).
+    let taxonomyCache = TaxonomyCache()
 
     let meta: Database
     let gaps: Database
@@ -177,5 +181,23 @@ enum Keys {
         key.append(UInt8(index >> 8))
         key.append(UInt8(index & 0xFF))
         return key
+    }
+}
+
+/// The taxonomy last decoded and the bytes it came from: a taxonomy stored with the same bytes
+/// is the same, so it is not decoded again (another process may change it at any time; the
+/// bytes say whether it did).
+final class TaxonomyCache: Sendable {
+    private let last = Mutex<(bytes: [UInt8], taxonomy: Taxonomy)?>(nil)
+
+    func taxonomy(decoding bytes: UnsafeRawBufferPointer) throws(GapStoreError) -> Taxonomy {
+        let cached = last.withLock { last -> Taxonomy? in
+            guard let last, last.bytes.count == bytes.count else { return nil }
+            return last.bytes.withUnsafeBytes { $0.elementsEqual(bytes) } ? last.taxonomy : nil
+        }
+        if let cached { return cached }
+        let taxonomy = try RecordCodec.decodeTaxonomy(bytes)
+        last.withLock { $0 = (Array(bytes), taxonomy) }
+        return taxonomy
     }
 }
