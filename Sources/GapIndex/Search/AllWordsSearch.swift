@@ -16,8 +16,9 @@
 /// group checked is *scattered* instead: its best score per document is written into a dense
 /// array, one entry per slot, which the candidates read in slot order.
 struct AllWordsSearch {
-    /// See ``intersection(_:factors:k1:slots:best:dense:scatterRatio:)``. Tuned on as-you-type
-    /// queries at 100k (see the README's performance section).
+    /// See ``intersection(_:factors:k1:slots:best:dense:scatterRatio:)``. On the as-you-type
+    /// queries at 100k, side by side against 1 (scattering only lists no longer than the
+    /// driver's): p50 0.239 → 0.219 ms, p99 1.60 → 1.58; 4 lay between.
     static let scatteredListRatio = 16
 
     let execution: SearchExecution
