@@ -9,7 +9,8 @@ import Darwin
 /// both create an issue for the same gap. An advisory `flock` on a file in the store's
 /// directory, so the kernel releases it when the holder dies, however it dies.
 final class SyncLock {
-    private let descriptor: Int32
+    /// The open lock file (internal for tests).
+    let descriptor: Int32
 
     /// Takes the lock without waiting.
     ///
@@ -35,7 +36,11 @@ final class SyncLock {
     }
 
     deinit {
-        // Closing the descriptor releases the lock.
+        // Unlocked explicitly, not just closed: a child process another thread is starting may
+        // hold a copy of the descriptor until it execs (O_CLOEXEC closes it only then), and the
+        // lock belongs to the open file, so closing ours alone would leave the store locked for
+        // that moment — long enough for the next sync to be refused.
+        flock(descriptor, LOCK_UN)
         close(descriptor)
     }
 }
