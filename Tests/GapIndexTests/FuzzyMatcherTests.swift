@@ -196,11 +196,14 @@ struct FuzzyMatcherTests {
         try withSegment(documents) { segment, _ in
             let terms = (0..<segment.termCount).map { Array(segment.term($0)) }
             #expect(terms == terms.sorted { $0.lexicographicallyPrecedes($1) })
+            // The segment's terms as the planner reads them.
+            let prefixes = PackedPrefixes(segment.terms)
+            let keyed = KeyedTermList(segment.terms, prefixes)
             var failures: [String] = []
             for _ in 0..<300 {
                 let query = Array((Bool.random(using: &rng) ? terms.randomElement(using: &rng)!.text : randomWord()).utf8)
                 let maxEdits = Int.random(in: 0...2, using: &rng)
-                let found = FuzzyMatcher(word: query, maxEdits: maxEdits, prefix: false).matches(in: segment)
+                let found = FuzzyMatcher(word: query, maxEdits: maxEdits, prefix: false).matches(in: keyed)
                 let expected = terms.filter { Self.cost(query, $0) <= maxEdits }
                 if Set(found.map { terms[$0.term] }) != Set(expected) {
                     failures.append("\(query.text) (\(maxEdits)): \(found.map { terms[$0.term].text }.sorted()) vs \(expected.map(\.text).sorted())")

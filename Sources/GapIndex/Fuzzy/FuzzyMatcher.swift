@@ -14,8 +14,6 @@ extension SortedTermList {
     }
 }
 
-extension Segment: SortedTermList {}
-
 /// How many typos a word tolerates: none under 5 letters, one from 5, two from 9.
 public struct TypoTolerance: Sendable, Hashable {
     /// Words at least this long tolerate one edit.

@@ -14,15 +14,11 @@ final class PackedPrefixes: @unchecked Sendable {
     let keys: UnsafeMutablePointer<UInt64>
     let count: Int
 
-    /// The keys of the `count` strings at `starts` into `bytes` (string `i` spans
-    /// `starts[i]..<starts[i + 1]`).
-    init(starts: UnsafePointer<UInt32>, bytes: UnsafePointer<UInt8>, count: Int) {
-        self.count = count
+    /// The keys of `list`'s strings.
+    init(_ list: TermListView) {
+        count = list.termCount
         keys = .allocate(capacity: max(count, 1))
-        for i in 0..<count {
-            let start = Int(starts[i])
-            keys[i] = packedPrefix(UnsafeBufferPointer(start: bytes + start, count: Int(starts[i + 1]) - start))
-        }
+        for i in 0..<count { keys[i] = packedPrefix(list.term(i)) }
     }
 
     deinit { keys.deallocate() }
@@ -102,13 +98,6 @@ struct KeyedTermList: SortedTermList {
             if order < 0 { low = mid + 1 } else { high = mid }
         }
         return nil
-    }
-}
-
-extension PackedPrefixes {
-    /// The keys of `list`'s strings.
-    convenience init(_ list: TermListView) {
-        self.init(starts: list.starts, bytes: list.bytes, count: list.termCount)
     }
 }
 
