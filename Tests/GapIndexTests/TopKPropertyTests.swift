@@ -239,6 +239,18 @@ struct TopKPropertyTests {
         }
     }
 
+    /// Words for long posting lists, the first far more common than the last in
+    /// ``skewedText(_:_:)``.
+    static let skewedWords = ["search", "searches", "export", "exports", "sync", "dashboard", "filter", "login", "report", "chart", "csv", "mobile"]
+
+    /// A random text of `count` words of ``skewedWords``, skewed toward the first ones.
+    static func skewedText(_ count: ClosedRange<Int>, _ rng: inout SplitMix64) -> String {
+        let words = skewedWords
+        return (0..<Int.random(in: count, using: &rng)).map { _ in
+            words[min(Int.random(in: 0..<words.count, using: &rng), Int.random(in: 0..<words.count, using: &rng))]
+        }.joined(separator: " ")
+    }
+
     static func randomRequest(_ rng: inout SplitMix64) -> SearchRequest {
         var filter = SearchFilter()
         switch Int.random(in: 0..<6, using: &rng) {
@@ -340,6 +352,56 @@ struct TopKPropertyTests {
         Self.report(problems, queries: queries)
     }
 
+    /// Documents spread over a base, a tail and a recent segment and the delta (no gap in two),
+    /// as writes leave a store: each segment's walk prunes by bounds from its own postings, and
+    /// the delta's words are bounded by their best posting there, so a word whose best postings
+    /// lie in another part must not hide a document. Random corpora, and corpora of long
+    /// skewed lists (so that blocks are skipped) with one- to three-word queries.
+    @Test(arguments: strategies) func spreadOverThreeSegmentsAndTheDelta(strategy: SearchStrategy) throws {
+        var rng = SplitMix64(seed: 0x3_5E6_DE17A)
+        func skewed(_ count: ClosedRange<Int>) -> String { Self.skewedText(count, &rng) }
+        var problems: [String] = []
+        var queries = 0
+        for round in 0..<30 {
+            let long = round % 10 == 9
+            let corpus = long
+                ? (1...UInt64(2500)).map { id in
+                    IndexDocument(
+                        id: id, title: skewed(1...4), description: skewed(0...12),
+                        attributes: DocumentAttributes(status: 0, category: 0, team: 0, merged: false, createdAt: 0))
+                }
+                : Self.randomCorpus(&rng)
+            // Most in the base, fewer in each later part.
+            var parts: [[IndexDocument]] = [[], [], [], []]
+            for document in corpus {
+                let draw = Int.random(in: 0..<20, using: &rng)
+                parts[draw < 11 ? 0 : draw < 15 ? 1 : draw < 18 ? 2 : 3].append(document)
+            }
+            let brute = BruteForce(corpus, parameters: Self.parameters, averagesOf: parts[0])
+            try withSegment(parts[0], sequence: 10) { base, _ in
+                try withSegment(parts[1], sequence: 11) { tail, _ in
+                    try withSegment(parts[2], sequence: 12) { recent, _ in
+                        let segments = [base, tail, recent]
+                        let index = LiveIndex(parameters: Self.parameters)
+                        index.strategy = strategy
+                        index.update(segments: segments, documents: parts[3], through: 13)
+                        for query in 0..<8 {
+                            let request = long
+                                ? SearchRequest(
+                                    title: skewed(1...3), description: "", limit: Int.random(in: 1...10, using: &rng),
+                                    scope: query % 2 == 0 ? .titles : .titlesAndDescriptions, allWordsFirst: query % 3 == 0)
+                                : Self.randomRequest(&rng)
+                            let hits = index.search(request, segments: segments)
+                            problems += brute.check(hits, request, context: "round \(round) query \(query)")
+                            queries += 1
+                        }
+                    }
+                }
+            }
+        }
+        Self.report(problems, queries: queries)
+    }
+
     /// All documents in one segment, none in the delta.
     @Test(arguments: strategies) func allDocumentsInASegment(strategy: SearchStrategy) throws {
         var rng = SplitMix64(seed: 0xA11_5E6)
@@ -370,13 +432,8 @@ struct TopKPropertyTests {
     /// their ids; one- to three-word queries.
     @Test(arguments: strategies) func longListsAndTies(strategy: SearchStrategy) throws {
         var rng = SplitMix64(seed: 0xB10C_4A5)
-        let words = ["search", "searches", "export", "exports", "sync", "dashboard", "filter", "login", "report", "chart", "csv", "mobile"]
-        func text(_ count: ClosedRange<Int>) -> String {
-            // Skewed: the first words are far more common.
-            (0..<Int.random(in: count, using: &rng)).map { _ in
-                words[min(Int.random(in: 0..<words.count, using: &rng), Int.random(in: 0..<words.count, using: &rng))]
-            }.joined(separator: " ")
-        }
+        let words = Self.skewedWords
+        func text(_ count: ClosedRange<Int>) -> String { Self.skewedText(count, &rng) }
         var problems: [String] = []
         var queries = 0
         for round in 0..<3 {

@@ -47,18 +47,13 @@ struct BlockMaxSearch {
 
     let execution: SearchExecution
     let request: SearchRequest
-    /// Query groups, ascending by bound, with their bounds and the bounds' sum.
     let groups: [QueryGroup]
-    let bounds: [Float]
-    let allBounds: Float
     let maxPrior: Float
 
-    init(execution: SearchExecution, request: SearchRequest, groups descending: [QueryGroup], maxPrior: Float) {
+    init(execution: SearchExecution, request: SearchRequest, groups: [QueryGroup], maxPrior: Float) {
         self.execution = execution
         self.request = request
-        groups = descending.reversed()
-        bounds = groups.map(\.maxScore)
-        allBounds = bounds.reduce(0, +)
+        self.groups = groups
         self.maxPrior = maxPrior
     }
 
@@ -67,10 +62,15 @@ struct BlockMaxSearch {
         let segment = execution.segments[index]
         let postings = segment.postings(request.scope)
         let state = execution.states[index]
+        // The groups' bounds in this segment: a word's best postings may lie in another part
+        // (a small segment's bounds are often far below the whole index's, and the base's
+        // below the delta's), and the tighter the bounds, the more the walk skips.
+        let segmentBounds = groups.map { execution.bound($0, segment: index) }
+        let ascending = groups.indices.sorted { segmentBounds[$0] < segmentBounds[$1] }
         // Cursors grouped by group, groups in ascending-bound order.
         var cursors: [PostingCursor] = []
         var groupStarts: [Int] = []
-        for (g, group) in groups.enumerated() {
+        for (g, group) in ascending.map({ groups[$0] }).enumerated() {
             groupStarts.append(cursors.count)
             for variant in group.variants {
                 let term = variant.segmentTerms[index]
@@ -87,8 +87,8 @@ struct BlockMaxSearch {
         guard !cursors.isEmpty else { return }
         state.blockSaturations(request.scope).withUnsafeBufferPointer { blockSaturations in
             var walk = SegmentWalk(
-                search: self, segment: segment, postings: postings, facts: state.facts.facts, base: base, cursors: cursors, groupStarts: groupStarts,
-                norms: state.norms, blockSaturations: blockSaturations.baseAddress!)
+                search: self, bounds: ascending.map { segmentBounds[$0] }, segment: segment, postings: postings, facts: state.facts.facts,
+                base: base, cursors: cursors, groupStarts: groupStarts, norms: state.norms, blockSaturations: blockSaturations.baseAddress!)
             defer { walk.deallocate() }
             walk.run(into: &heap)
         }
@@ -148,13 +148,13 @@ private struct SegmentWalk {
     let touchedGroups: UnsafeMutablePointer<Int>
 
     init(
-        search: BlockMaxSearch, segment: Segment, postings: PostingSet, facts: UnsafeMutablePointer<SlotFacts>, base: Int, cursors list: [PostingCursor],
-        groupStarts: [Int], norms: Norms, blockSaturations: UnsafePointer<Float>
+        search: BlockMaxSearch, bounds: [Float], segment: Segment, postings: PostingSet, facts: UnsafeMutablePointer<SlotFacts>, base: Int,
+        cursors list: [PostingCursor], groupStarts: [Int], norms: Norms, blockSaturations: UnsafePointer<Float>
     ) {
-        bounds = search.bounds
+        self.bounds = bounds
         maxPrior = search.maxPrior
-        groupCount = search.groups.count
-        allBounds = search.allBounds
+        groupCount = bounds.count
+        allBounds = bounds.reduce(0, +)
         single = groupCount == 1
         request = search.request
         priorModel = PriorModel(search.request, search.execution.parameters)
@@ -176,7 +176,6 @@ private struct SegmentWalk {
         self.groupStarts = groupStarts
         var postings = [Float](repeating: 0, count: groupCount)
         for cursor in list { postings[cursor.group] += Float(cursor.end - cursor.position) }
-        let bounds = search.bounds
         leaveOutOrder = (0..<groupCount).sorted { a, b in postings[a] * bounds[b] > postings[b] * bounds[a] }
         isEnumerating = [Bool](repeating: false, count: groupCount)
         queue = .allocate(capacity: list.count)

@@ -72,6 +72,8 @@ struct SearchExecution {
     let states: [SegmentState]
     let delta: DeltaIndex
     let deltaNorms: Norms
+    /// Per delta term, the most a posting scores per unit of scale (``Norms/termSaturations(_:k1:)``).
+    let deltaSaturations: [Float]
     let deltaFacts: SlotFactsTable
     /// The average field lengths all norms use.
     let averages: (title: Float, description: Float)
@@ -85,7 +87,7 @@ struct SearchExecution {
 
     init(
         analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: DeltaIndex,
-        deltaNorms: Norms, deltaFacts: SlotFactsTable, averages: (title: Float, description: Float), scratch: SearchScratch
+        deltaNorms: Norms, deltaSaturations: [Float], deltaFacts: SlotFactsTable, averages: (title: Float, description: Float), scratch: SearchScratch
     ) {
         self.analyzer = analyzer
         self.parameters = parameters
@@ -93,6 +95,7 @@ struct SearchExecution {
         self.states = states
         self.delta = delta
         self.deltaNorms = deltaNorms
+        self.deltaSaturations = deltaSaturations
         self.deltaFacts = deltaFacts
         self.averages = averages
         self.scratch = scratch
@@ -377,31 +380,43 @@ struct SearchExecution {
         scratch.bits.update(repeating: 0, count: (totalSlots &+ 63) &>> 6)
     }
 
-    /// An upper bound of a group's contribution: its best variant's scale times the BM25
-    /// saturation at the highest weighted frequency any document can have for the variant
-    /// (from the segments' per-term maxima of frequency and minima of length; 1 for terms
-    /// in the delta, where the saturation itself bounds it).
+    /// An upper bound of a group's contribution anywhere: its best variant's scale times the
+    /// highest BM25 saturation a posting of the variant reaches in a segment (from the
+    /// segment's per-term maxima of frequency and minima of length) or in the delta (the
+    /// exact maximum over its few postings).
     private func bound(_ group: QueryGroup) -> Float {
         var best: Float = 0
         for variant in group.variants {
-            var saturation: Float = variant.deltaTerm == nil ? 0 : 1
-            for (index, segment) in segments.enumerated() where saturation < 1 {
-                let term = variant.segmentTerms[index]
-                guard term >= 0 else { continue }
-                let bounds = segment.postings(scope).termBounds + 4 * term
-                let p = parameters
-                let averages = states[index].averages
-                let titleFactor = p.titleWeight
-                    / (1 - p.titleLengthNormalization + p.titleLengthNormalization * Float(bounds[2]) / averages.title)
-                let descriptionFactor = p.descriptionWeight
-                    / (1 - p.descriptionLengthNormalization + p.descriptionLengthNormalization * Float(bounds[3]) / averages.description)
-                let weighted = Float(bounds[0]) * titleFactor + Float(bounds[1]) * descriptionFactor
-                saturation = max(saturation, weighted / (p.k1 + weighted))
-            }
+            var saturation: Float = variant.deltaTerm.map { deltaSaturations[Int($0)] } ?? 0
+            for index in segments.indices { saturation = max(saturation, highestSaturation(variant, segment: index)) }
             best = max(best, variant.scale * saturation)
         }
-        // Float rounding in the accumulation must never exceed the bound.
-        return best * 1.0001
+        return best * Self.boundMargin
+    }
+
+    /// An upper bound of a group's contribution to a document of segment `index` — tighter
+    /// than ``bound(_:)`` where the word's best postings are elsewhere, as in the small
+    /// segments a writer leaves.
+    func bound(_ group: QueryGroup, segment index: Int) -> Float {
+        var best: Float = 0
+        for variant in group.variants { best = max(best, variant.scale * highestSaturation(variant, segment: index)) }
+        return best * Self.boundMargin
+    }
+
+    /// Float rounding in the accumulation must never exceed a bound.
+    private static let boundMargin: Float = 1.0001
+
+    /// The highest saturation a posting of the variant can have in segment `index`, at its
+    /// term's highest frequencies and shortest lengths (0 if the segment lacks the term).
+    private func highestSaturation(_ variant: Variant, segment index: Int) -> Float {
+        let term = variant.segmentTerms[index]
+        guard term >= 0 else { return 0 }
+        let bounds = segments[index].postings(scope).termBounds + 4 * term
+        let p = parameters
+        let averages = states[index].averages
+        let weighted = Float(bounds[0]) * Norms.title(length: Float(bounds[2]), p, averages: averages)
+            + Float(bounds[1]) * Norms.description(length: Float(bounds[3]), p, averages: averages)
+        return weighted / (p.k1 + weighted)
     }
 
     /// How many postings the group's variants have, in the segments and the delta.
