@@ -175,6 +175,61 @@ struct SearchTests {
         #expect(Set(Self.ids(index.search(SearchRequest(title: "saml gro", description: "x", prefixLastWord: true), segments: []))) == [1, 2])
     }
 
+    /// An unfinished word with hundreds of completions spread over three segments and the
+    /// delta, each part with its own frequencies: the planner takes the same completions as
+    /// from every part's full list of matches (the most frequent in any part first, then by
+    /// part and term order), though it keeps only each part's best few as it walks.
+    @Test func prefixCompletionsAreTheBestOfEveryPart() throws {
+        var rng = SplitMix64(seed: 0xC0_4B1E7E)
+        // Suffixes of consonants only: no completion stems to another, or to the word itself.
+        let letters = Array("bdfgkmpt")
+        let completions = (0..<400).map { _ in "zq" + String((0..<3).map { _ in letters.randomElement(using: &rng)! }) }
+        var parts: [[IndexDocument]] = [[], [], [], []]
+        var id: UInt64 = 0
+        for (p, share) in [(0, 0.6), (1, 0.3), (2, 0.3), (3, 0.3)] {
+            for word in completions where Double.random(in: 0..<1, using: &rng) < share {
+                for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                    id += 1
+                    parts[p].append(doc(id, "\(word) report"))
+                }
+            }
+        }
+        let parameters = RankingParameters()
+        try withSegment(parts[0], sequence: 10) { base, _ in
+            try withSegment(parts[1], sequence: 11) { tail, _ in
+                try withSegment(parts[2], sequence: 12) { recent, _ in
+                    let segments = [base, tail, recent]
+                    let index = LiveIndex(parameters: parameters)
+                    index.update(segments: segments, documents: parts[3], through: 13)
+                    var delta = DeltaIndex(analyzer: index.analyzer)
+                    for document in parts[3] { _ = delta.add(document) }
+                    delta.sortTerms()
+                    let states = try segments.map { try #require(index.segmentStateForTesting($0)) }
+                    let planner = QueryPlanner(
+                        analyzer: index.analyzer, parameters: parameters, segments: segments,
+                        dictionaries: zip(segments, states).map { SegmentDictionary($0, $1) }, delta: delta, documentCount: Int(id))
+                    let plan = planner.plan(SearchRequest(title: "report zq", prefixLastWord: true), averages: index.averages)
+                    let chosen = Set(plan.groups.flatMap(\.variants).filter { $0.kind == .prefix(edits: 0) }.map { String(decoding: $0.bytes, as: UTF8.self) })
+                    // Every part's completions with their frequency there, the most frequent first
+                    // (then part, then term order); the first distinct ones are taken.
+                    var ranked: [(df: Int, part: Int, term: String)] = []
+                    for (p, documents) in parts.enumerated() {
+                        var frequencies: [String: Int] = [:]
+                        for document in documents { frequencies[String(document.title.split(separator: " ")[0]), default: 0] += 1 }
+                        ranked += frequencies.map { (df: $0.value, part: p, term: $0.key) }
+                    }
+                    ranked.sort { ($1.df, $0.part, $0.term) < ($0.df, $1.part, $1.term) }
+                    var expected: [String] = []
+                    for entry in ranked where !expected.contains(entry.term) && expected.count < parameters.maxPrefixExpansions {
+                        expected.append(entry.term)
+                    }
+                    #expect(chosen.count == parameters.maxPrefixExpansions)
+                    #expect(chosen == Set(expected))
+                }
+            }
+        }
+    }
+
     /// A search of titles alone finds the gaps whose title has the words, whether they sit in
     /// a segment or in the delta; descriptions neither match nor score.
     @Test(arguments: [false, true]) func titlesScopeMatchesTitlesAlone(inSegment: Bool) throws {

@@ -32,6 +32,15 @@ public struct TypoTolerance: Sendable, Hashable {
     }
 }
 
+/// What takes the matches of a ``FuzzyMatcher`` walk, one at a time in term order.
+protocol FuzzyMatchSink {
+    mutating func take(_ match: FuzzyMatch)
+}
+
+extension Array: FuzzyMatchSink where Element == FuzzyMatch {
+    mutating func take(_ match: FuzzyMatch) { append(match) }
+}
+
 /// A dictionary term close to a query word.
 struct FuzzyMatch: Equatable {
     var term: Int
@@ -58,12 +67,23 @@ struct FuzzyMatcher {
     /// Also match terms that merely start with something within `maxEdits` of the word.
     let prefix: Bool
 
+    /// The matching terms in term order, at most `limit` of them (the first in term order).
     func matches(in list: some SortedTermList, limit: Int = .max) -> [FuzzyMatch] {
         var results: [FuzzyMatch] = []
+        forEachMatch(in: list, limit: limit, into: &results)
+        return results
+    }
+
+    /// Hands the matching terms to `sink` in term order, at most `limit` of them (the first in
+    /// term order), keeping none: a short prefix can match thousands of terms of which the
+    /// caller wants a few.
+    func forEachMatch<Sink: FuzzyMatchSink>(in list: some SortedTermList, limit: Int = .max, into sink: inout Sink) {
         let m = word.count
-        guard list.termCount > 0 else { return results }
+        guard list.termCount > 0 else { return }
         if m == 0 {
-            return prefix ? (0..<min(list.termCount, limit)).map { FuzzyMatch(term: $0, distance: 0, isPrefix: true) } : []
+            guard prefix else { return }
+            for term in 0..<min(list.termCount, limit) { sink.take(FuzzyMatch(term: term, distance: 0, isPrefix: true)) }
+            return
         }
         let maxDepth = m + maxEdits
         // rows[d] is the edit-distance row after `d` trie levels; path[d] the byte at level d.
@@ -74,17 +94,15 @@ struct FuzzyMatcher {
             rows.withUnsafeMutableBufferPointer { rows in
                 path.withUnsafeMutableBufferPointer { path in
                     var walker = Walker(
-                        list: list, word: word, m: m, maxEdits: maxEdits, prefix: prefix, rows: rows, path: path,
-                        results: [], limit: limit)
+                        list: list, word: word, m: m, maxEdits: maxEdits, prefix: prefix, rows: rows, path: path, sink: sink, limit: limit)
                     walker.walk(low: 0, high: list.termCount, depth: 0, budget: maxEdits)
-                    results = walker.results
+                    sink = walker.sink
                 }
             }
         }
-        return results
     }
 
-    private struct Walker<List: SortedTermList> {
+    private struct Walker<List: SortedTermList, Sink: FuzzyMatchSink> {
         let list: List
         let word: UnsafeBufferPointer<UInt8>
         let m: Int
@@ -92,23 +110,31 @@ struct FuzzyMatcher {
         let prefix: Bool
         let rows: UnsafeMutableBufferPointer<Int>
         let path: UnsafeMutableBufferPointer<UInt8>
-        var results: [FuzzyMatch]
+        var sink: Sink
         let limit: Int
+        /// How many matches the sink has taken.
+        var found = 0
+
+        @inline(__always)
+        private mutating func emit(_ match: FuzzyMatch) {
+            sink.take(match)
+            found += 1
+        }
 
         /// Terms in `low..<high` share the first `depth` bytes (`path[0..<depth]`), whose
         /// distance row is `rows[depth]`. `bestPrefix` is the smallest distance between the
         /// word and any prefix of the path so far (prefix mode).
         /// `rowMinimum` is the least cell of `rows[depth]`.
         mutating func walk(low: Int, high: Int, depth: Int, budget: Int, bestPrefix: Int = .max, rowMinimum: Int = 0) {
-            guard results.count < limit else { return }
+            guard found < limit else { return }
             let row = depth * (m + 1)
             let extra = maxEdits - budget  // the first-letter surcharge, if paid
             var best = bestPrefix
             if prefix && depth == 0 && m <= budget {
                 // Deleting the whole word is within budget: the empty prefix matches all.
                 var i = low
-                while i < high && results.count < limit {
-                    results.append(FuzzyMatch(term: i, distance: m, isPrefix: list.term(i).count != 0))
+                while i < high && found < limit {
+                    emit(FuzzyMatch(term: i, distance: m, isPrefix: list.term(i).count != 0))
                     i += 1
                 }
                 return
@@ -119,8 +145,8 @@ struct FuzzyMatcher {
                 // already that good, every term below matches at that distance.
                 if best <= budget && best <= rowMinimum {
                     var i = low
-                    while i < high && results.count < limit {
-                        results.append(FuzzyMatch(term: i, distance: best + extra, isPrefix: list.term(i).count != depth || best != rows[row + m]))
+                    while i < high && found < limit {
+                        emit(FuzzyMatch(term: i, distance: best + extra, isPrefix: list.term(i).count != depth || best != rows[row + m]))
                         i += 1
                     }
                     return
@@ -131,7 +157,7 @@ struct FuzzyMatcher {
             while i < high && list.byte(i, at: depth) < 0 {
                 let distance = prefix ? best : rows[row + m]
                 if list.term(i).count == depth && distance <= budget {
-                    results.append(FuzzyMatch(term: i, distance: distance + extra, isPrefix: prefix && distance != rows[row + m]))
+                    emit(FuzzyMatch(term: i, distance: distance + extra, isPrefix: prefix && distance != rows[row + m]))
                 }
                 i += 1
             }
@@ -139,8 +165,8 @@ struct FuzzyMatcher {
             guard depth + 1 < rows.count / (m + 1) - 1 else {
                 // Deeper than any row kept: in prefix mode every term below matches.
                 if prefix && best <= budget {
-                    while i < high && results.count < limit {
-                        results.append(FuzzyMatch(term: i, distance: best + extra, isPrefix: true))
+                    while i < high && found < limit {
+                        emit(FuzzyMatch(term: i, distance: best + extra, isPrefix: true))
                         i += 1
                     }
                 }

@@ -201,15 +201,17 @@ struct QueryPlanner {
             // and 1M (R@1, R@10, MRR to three decimals); 300 drafts at 100k 0.998 → 0.950
             // billion instructions.
             let twoEdits = edits == 2 && !prefix
-            var candidates = expansions(of: word, maxEdits: twoEdits ? 1 : edits, prefix: prefix)
-            if twoEdits && candidates.isEmpty { candidates = expansions(of: word, maxEdits: 2, prefix: false) }
+            // Enough of each part's best to make the same choice as from all of its matches: a
+            // part's match is passed over only for one taken or known already.
+            let keep = parameters.maxPrefixExpansions + parameters.maxFuzzyExpansions + byBytes.count
+            var candidates = expansions(of: word, maxEdits: twoEdits ? 1 : edits, prefix: prefix, keep: keep)
+            if twoEdits && candidates.isEmpty { candidates = expansions(of: word, maxEdits: 2, prefix: false, keep: keep) }
             let deltaSource = segments.count
             func bytes(of candidate: Expansion) -> [UInt8] {
                 candidate.source == deltaSource
                     ? Array(delta.terms.bytes(of: UInt32(candidate.term))) : Array(segments[candidate.source].term(candidate.term))
             }
-            // The closest first, then the most frequent.
-            candidates.sort { ($0.distance, -$0.df) < ($1.distance, -$1.df) }
+            candidates.sort(by: Expansion.ranksBefore)
             var fuzzyTaken = 0
             var prefixTaken = 0
             for candidate in candidates {
@@ -222,15 +224,17 @@ struct QueryPlanner {
                     guard candidate.distance > 0, fuzzyTaken < parameters.maxFuzzyExpansions else { continue }
                 }
                 let termBytes = bytes(of: candidate)
-                guard byBytes[termBytes] == nil || candidate.distance == 0 else { continue }
+                let weight = candidate.isPrefix ? parameters.prefixWeight * typoWeight(candidate.distance) : typoWeight(candidate.distance)
+                // A term already a variant (from another part, or as a stem) is passed over, and
+                // takes no place; an exact completion still upgrades a weaker kind.
+                if let existing = byBytes[termBytes], candidate.distance > 0 || existing.kindWeight >= weight { continue }
                 let known = candidate.source == deltaSource ? nil : (segment: candidate.source, term: candidate.term)
                 if candidate.isPrefix {
                     prefixTaken += 1
-                    let weight = parameters.prefixWeight * typoWeight(candidate.distance)
                     add(termBytes, .prefix(edits: candidate.distance), weight, knownSegmentTerm: known)
                 } else {
                     fuzzyTaken += 1
-                    add(termBytes, .fuzzy(edits: candidate.distance), typoWeight(candidate.distance), knownSegmentTerm: known)
+                    add(termBytes, .fuzzy(edits: candidate.distance), weight, knownSegmentTerm: known)
                 }
             }
         }
@@ -243,31 +247,31 @@ struct QueryPlanner {
     }
 
     /// The terms of the segments and the delta within `maxEdits` of `word` (or, with `prefix`,
-    /// starting within them), kept as term numbers: bytes are copied only for those taken (a
-    /// short prefix can match thousands of terms). The delta's terms have source
-    /// `segments.count`.
-    private func expansions(of word: [UInt8], maxEdits: Int, prefix: Bool) -> [Expansion] {
+    /// starting within them), kept as term numbers: bytes are copied only for those taken. The
+    /// delta's terms have source `segments.count`. Of each part's matches only the `keep` best
+    /// prefix completions and the `keep` best typo variants (in ``Expansion/ranksBefore(_:_:)``
+    /// order) are kept, as they are found: a short prefix can match thousands of terms, and
+    /// holding them all (then sorting them) took a tenth of an as-you-type check.
+    private func expansions(of word: [UInt8], maxEdits: Int, prefix: Bool, keep: Int) -> [Expansion] {
         var candidates: [Expansion] = []
         let matcher = FuzzyMatcher(word: word, maxEdits: maxEdits, prefix: prefix)
         let cap = prefix ? 4096 : 512
         for (index, segment) in segments.enumerated() {
-            for match in matcher.matches(in: dictionaries[index].terms, limit: cap) {
-                candidates.append(Expansion(
-                    distance: match.distance, isPrefix: match.isPrefix, df: segment.documentFrequency(match.term), source: index,
-                    term: match.term))
-            }
+            var best = BestExpansions(source: index, keep: keep) { ($0, segment.documentFrequency($0)) }
+            matcher.forEachMatch(in: dictionaries[index].terms, limit: cap, into: &best)
+            candidates += best.prefixes.sortedDescending() + best.typos.sortedDescending()
         }
         delta.sortedTermBytes.withUnsafeBufferPointer { bytes in
             delta.sortedTermStarts.withUnsafeBufferPointer { starts in
                 guard let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1) else { return }
                 // Valid while the delta is not modified (searches hold the index's read lock).
                 let list = TermListView(starts: starts.baseAddress!, bytes: base, termCount: delta.sortedTerms.count)
-                for match in matcher.matches(in: list, limit: cap) {
-                    let term = delta.sortedTerms[match.term]
-                    candidates.append(Expansion(
-                        distance: match.distance, isPrefix: match.isPrefix, df: delta.documentFrequency(term), source: segments.count,
-                        term: Int(term)))
+                var best = BestExpansions(source: segments.count, keep: keep) { position in
+                    let term = delta.sortedTerms[position]
+                    return (Int(term), delta.documentFrequency(term))
                 }
+                matcher.forEachMatch(in: list, limit: cap, into: &best)
+                candidates += best.prefixes.sortedDescending() + best.typos.sortedDescending()
             }
         }
         return candidates
@@ -281,6 +285,37 @@ struct QueryPlanner {
         var df: Int
         var source: Int
         var term: Int
+        /// Where the matcher found it in its part's sorted terms.
+        var position: Int
+
+        /// The closest first, then the most frequent, then by part and term order.
+        static func ranksBefore(_ a: Expansion, _ b: Expansion) -> Bool {
+            (a.distance, -a.df, a.source, a.position) < (b.distance, -b.df, b.source, b.position)
+        }
+    }
+
+    /// One part's best prefix completions and typo variants (a typo variant at distance 0 is
+    /// the word itself, its exact variant: not kept).
+    private struct BestExpansions: FuzzyMatchSink {
+        let source: Int
+        /// A matched term's number and document frequency, from its position in the sorted terms.
+        let resolve: (Int) -> (term: Int, df: Int)
+        var prefixes: TopK<Expansion>
+        var typos: TopK<Expansion>
+
+        init(source: Int, keep: Int, resolve: @escaping (Int) -> (term: Int, df: Int)) {
+            self.source = source
+            self.resolve = resolve
+            prefixes = TopK(capacity: keep) { Expansion.ranksBefore($1, $0) }
+            typos = TopK(capacity: keep) { Expansion.ranksBefore($1, $0) }
+        }
+
+        mutating func take(_ match: FuzzyMatch) {
+            guard match.isPrefix || match.distance > 0 else { return }
+            let (term, df) = resolve(match.term)
+            let expansion = Expansion(distance: match.distance, isPrefix: match.isPrefix, df: df, source: source, term: term, position: match.term)
+            if match.isPrefix { prefixes.insert(expansion) } else { typos.insert(expansion) }
+        }
     }
 
     private func typoWeight(_ distance: Int) -> Float {
