@@ -31,10 +31,6 @@ public final class LiveIndex: @unchecked Sendable {
     /// their title postings carry no description frequency.
     private var deltaNorms = Norms()
     private var deltaTitleNorms = Norms()
-    /// Per delta term, the most one of its postings scores per unit of scale under each pair
-    /// of norms: the delta's part of a query word's bound (see ``Norms/termSaturations(_:k1:)``).
-    private var deltaSaturations: [Float] = []
-    private var deltaTitleSaturations: [Float] = []
     private var deltaFacts = SlotFactsTable(count: 0) { _ in fatalError("no slots") }
     /// Scratch buffers shared by concurrent searches: each search takes one and gives it
     /// back, so steady-state searches allocate no accumulators.
@@ -141,14 +137,12 @@ public final class LiveIndex: @unchecked Sendable {
         }
     }
 
-    /// Recomputes both sets of delta norms and term bounds (under the write lock).
+    /// Recomputes both sets of delta norms (under the write lock).
     private func refreshDeltaNorms() {
         deltaNorms = Norms(delta, parametersStorage, averages: averagesStorage)
         var titles = parametersStorage
         titles.descriptionWeight = 0
         deltaTitleNorms = Norms(delta, titles, averages: averagesStorage)
-        deltaSaturations = deltaNorms.termSaturations(delta, k1: parametersStorage.k1)
-        deltaTitleSaturations = deltaTitleNorms.termSaturations(delta, k1: parametersStorage.k1)
     }
 
     /// The delta's documents (gap id and content hash of the version indexed).
@@ -189,8 +183,7 @@ public final class LiveIndex: @unchecked Sendable {
             defer { scratchPool.withLock { pool in if pool.count < 8 { pool.append(scratch) } } }
             var execution = SearchExecution(
                 analyzer: analyzer, parameters: parametersStorage, segments: segments, states: states,
-                delta: delta, deltaNorms: request.scope == .titles ? deltaTitleNorms : deltaNorms,
-                deltaSaturations: request.scope == .titles ? deltaTitleSaturations : deltaSaturations, deltaFacts: deltaFacts,
+                delta: delta, deltaNorms: request.scope == .titles ? deltaTitleNorms : deltaNorms, deltaFacts: deltaFacts,
                 averages: averagesStorage, scratch: scratch)
             return execution.run(request, strategy: strategyStorage)
         }
@@ -328,23 +321,6 @@ final class Norms: @unchecked Sendable {
     }
 
     deinit { factors.deallocate() }
-
-    /// Per term of `delta` (whose norms these are), the most any of its postings — live or
-    /// superseded — scores per unit of scale: computed as the searches score a posting, so no
-    /// posting exceeds it.
-    func termSaturations(_ delta: DeltaIndex, k1: Float) -> [Float] {
-        var result = [Float](repeating: 0, count: delta.postingDocs.count)
-        for (term, docs) in delta.postingDocs.enumerated() {
-            delta.postingFrequencies[term].withUnsafeBufferPointer { frequencies in
-                var best: Float = 0
-                for (j, slot) in docs.enumerated() {
-                    best = max(best, saturation(weightedFrequency(frequencies.baseAddress!, j, factors, Int(slot)), k1: k1))
-                }
-                result[term] = best
-            }
-        }
-        return result
-    }
 
     func title(_ slot: Int) -> Float { factors[2 * slot] }
     func description(_ slot: Int) -> Float { factors[2 * slot + 1] }

@@ -72,8 +72,6 @@ struct SearchExecution {
     let states: [SegmentState]
     let delta: DeltaIndex
     let deltaNorms: Norms
-    /// Per delta term, the most a posting scores per unit of scale (``Norms/termSaturations(_:k1:)``).
-    let deltaSaturations: [Float]
     let deltaFacts: SlotFactsTable
     /// The average field lengths all norms use.
     let averages: (title: Float, description: Float)
@@ -87,7 +85,7 @@ struct SearchExecution {
 
     init(
         analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: DeltaIndex,
-        deltaNorms: Norms, deltaSaturations: [Float], deltaFacts: SlotFactsTable, averages: (title: Float, description: Float), scratch: SearchScratch
+        deltaNorms: Norms, deltaFacts: SlotFactsTable, averages: (title: Float, description: Float), scratch: SearchScratch
     ) {
         self.analyzer = analyzer
         self.parameters = parameters
@@ -95,7 +93,6 @@ struct SearchExecution {
         self.states = states
         self.delta = delta
         self.deltaNorms = deltaNorms
-        self.deltaSaturations = deltaSaturations
         self.deltaFacts = deltaFacts
         self.averages = averages
         self.scratch = scratch
@@ -387,7 +384,7 @@ struct SearchExecution {
     private func bound(_ group: QueryGroup) -> Float {
         var best: Float = 0
         for variant in group.variants {
-            var saturation: Float = variant.deltaTerm.map { deltaSaturations[Int($0)] } ?? 0
+            var saturation: Float = variant.deltaTerm.map(highestDeltaSaturation) ?? 0
             for index in segments.indices { saturation = max(saturation, highestSaturation(variant, segment: index)) }
             best = max(best, variant.scale * saturation)
         }
@@ -401,6 +398,23 @@ struct SearchExecution {
         var best: Float = 0
         for variant in group.variants { best = max(best, variant.scale * highestSaturation(variant, segment: index)) }
         return best * Self.boundMargin
+    }
+
+    /// The highest saturation of a delta term's postings (live or superseded) under the
+    /// search's norms, computed as the search scores them: the delta is small, and a bound
+    /// kept per term would cost every write a pass over all of its postings.
+    private func highestDeltaSaturation(_ term: UInt32) -> Float {
+        let k1 = parameters.k1
+        let factors = deltaNorms.factors
+        return delta.postingDocs[Int(term)].withUnsafeBufferPointer { docs in
+            delta.postingFrequencies[Int(term)].withUnsafeBufferPointer { frequencies in
+                var best: Float = 0
+                for j in 0..<docs.count {
+                    best = max(best, saturation(weightedFrequency(frequencies.baseAddress!, j, factors, Int(docs[j])), k1: k1))
+                }
+                return best
+            }
+        }
     }
 
     /// Float rounding in the accumulation must never exceed a bound.
