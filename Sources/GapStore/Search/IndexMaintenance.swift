@@ -55,11 +55,15 @@ extension GapStore {
         return (segments, storage)
     }
 
-    /// The gaps touched by changes after `sequence`.
+    /// The gaps whose search entries changes after `sequence` may have changed. A filed
+    /// submission names its gap (its demand changed) but leaves what the index holds of it as
+    /// it was: re-indexing the gap would only grow the delta and the small segments (and
+    /// supersede the gap's copy in the base), which every check then pays for.
     func gapsChanged(after sequence: UInt64, _ txn: borrowing Transaction) throws -> Set<GapID> {
         var gaps = Set<GapID>()
         try txn.scan(schema.changes, range: KeyRange(from: Keys.change(sequence + 1))) { _, value in
-            gaps.formUnion(try RecordCodec.decodeChange(value).gaps)
+            let change = try RecordCodec.decodeChange(value)
+            if change.kind != .submissionAdded { gaps.formUnion(change.gaps) }
             return .proceed
         }
         return gaps
