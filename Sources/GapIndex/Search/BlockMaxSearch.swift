@@ -47,6 +47,7 @@ struct BlockMaxSearch {
 
     let execution: SearchExecution
     let request: SearchRequest
+    /// The query groups, in any order: each segment's walk orders them by its own bounds.
     let groups: [QueryGroup]
     let maxPrior: Float
 
