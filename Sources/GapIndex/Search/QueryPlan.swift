@@ -259,7 +259,7 @@ struct QueryPlanner {
         for (index, segment) in segments.enumerated() {
             var best = BestExpansions(source: index, keep: keep) { ($0, segment.documentFrequency($0)) }
             matcher.forEachMatch(in: dictionaries[index].terms, limit: cap, into: &best)
-            candidates += best.prefixes.sortedDescending() + best.typos.sortedDescending()
+            candidates += best.kept
         }
         delta.sortedTermBytes.withUnsafeBufferPointer { bytes in
             delta.sortedTermStarts.withUnsafeBufferPointer { starts in
@@ -271,7 +271,7 @@ struct QueryPlanner {
                     return (Int(term), delta.documentFrequency(term))
                 }
                 matcher.forEachMatch(in: list, limit: cap, into: &best)
-                candidates += best.prefixes.sortedDescending() + best.typos.sortedDescending()
+                candidates += best.kept
             }
         }
         return candidates
@@ -309,6 +309,9 @@ struct QueryPlanner {
             prefixes = TopK(capacity: keep) { Expansion.ranksBefore($1, $0) }
             typos = TopK(capacity: keep) { Expansion.ranksBefore($1, $0) }
         }
+
+        /// Both kinds kept, unordered (the caller sorts all parts' together).
+        var kept: [Expansion] { prefixes.elements + typos.elements }
 
         mutating func take(_ match: FuzzyMatch) {
             guard match.isPrefix || match.distance > 0 else { return }

@@ -384,11 +384,9 @@ struct SearchExecution {
     private func bound(_ group: QueryGroup) -> Float {
         var best: Float = 0
         for variant in group.variants {
-            var saturation: Float = variant.deltaTerm.map(highestDeltaSaturation) ?? 0
-            for index in segments.indices { saturation = max(saturation, highestSaturation(variant, segment: index)) }
-            best = max(best, variant.scale * saturation)
+            if let term = variant.deltaTerm { best = max(best, variant.scale * highestDeltaSaturation(term)) }
         }
-        return best * Self.boundMargin
+        return segments.indices.reduce(best * Self.boundMargin) { max($0, bound(group, segment: $1)) }
     }
 
     /// An upper bound of a group's contribution to a document of segment `index` — tighter

@@ -26,6 +26,9 @@ struct TopK<Element> {
         }
     }
 
+    /// The kept elements, in no particular order.
+    var elements: [Element] { heap }
+
     /// The kept elements, best first.
     func sortedDescending() -> [Element] {
         heap.sorted { isWorse($1, $0) }
