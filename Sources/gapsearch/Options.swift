@@ -96,19 +96,38 @@ func parseDate(_ text: String) throws -> Date {
     return date
 }
 
+/// A failure of the operation rather than of the command line — a file that cannot be read
+/// or written, a file whose contents are not what the command takes: exit code 1 and the
+/// message alone. (A `ValidationError` thrown while a command runs would exit 64 with the
+/// top-level usage, which says nothing about what went wrong.)
+struct OperationFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// The bytes of a file, or of standard input for "-"; the system's reason when it cannot be read.
+func readFile(_ path: String) throws -> Data {
+    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw OperationFailure("cannot read \(path): \(String(cString: strerror(errno)))") }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    var status = stat()
+    if fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR {
+        throw OperationFailure("cannot read \(path): it is a directory")
+    }
+    do {
+        return try handle.readToEnd() ?? Data()
+    } catch {
+        throw OperationFailure("cannot read \(path): \(error.localizedDescription)")
+    }
+}
+
 /// Reads a whole text file, or standard input for "-", refusing invalid UTF-8.
 func readText(path: String) throws -> String {
-    let data: Data
-    if path == "-" {
-        data = FileHandle.standardInput.readDataToEndOfFile()
-    } else {
-        guard let contents = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read \(path)")
-        }
-        data = contents
-    }
+    let data = try readFile(path)
     guard let text = String(data: data, encoding: .utf8) else {
-        throw ValidationError("\(path == "-" ? "standard input" : path) is not valid UTF-8 text")
+        throw OperationFailure("\(path == "-" ? "standard input" : path) is not valid UTF-8 text")
     }
     return text
 }

@@ -87,6 +87,17 @@ struct GapJSON: Decodable {
             #expect(try gapsearch(["gap", "show", "GAP-000042"], store: store).status == 1)
             #expect(try gapsearch(["gap", "show", "banana"], store: store).status == 64)
 
+            // The draft's own rules come before the duplicate search: an empty title is named.
+            let untitled = try gapsearch(["gap", "create", " ", "--force"], store: store)
+            #expect(untitled.status == 1 && untitled.standardError.contains("a gap needs a title"))
+            // Description files: unreadable or not UTF-8 fails the operation, with the reason.
+            let missing = try gapsearch(["gap", "create", "Export audit logs", "--description-file", directory + "/none.md"], store: store)
+            #expect(missing.status == 1 && missing.standardError.contains("none.md: No such file or directory"))
+            try Data([0x61, 0xFF, 0x62]).write(to: URL(fileURLWithPath: directory + "/latin1.md"))
+            let garbled = try gapsearch(["check", "Export audit logs", "--description-file", directory + "/latin1.md"], store: store)
+            #expect(garbled.status == 1 && garbled.standardError.contains("latin1.md is not valid UTF-8 text"))
+            #expect(!missing.standardError.contains("Usage") && !garbled.standardError.contains("Usage"))
+
             #expect(try gapsearch(["gap", "merge", "2", "1", "--note", "same"], store: store).status == 0)
             let shown = try gapsearch(["gap", "show", "2", "--json"], store: store)
             struct Shown: Decodable { var gap: GapJSON }
@@ -111,6 +122,13 @@ struct GapJSON: Decodable {
             #expect(try gapsearch(["submit", "1", "--severity", "low"], store: store).status == 64)  // no --account or --internal
             #expect(try gapsearch(["submit", "1", "--internal", "--severity", "critical"], store: store).status == 64)
             #expect(try gapsearch(["submit", "1", "--account", "X", "--opportunity", "O", "--kind", "renewal", "--severity", "low"], store: store).status == 64)
+            // A malformed amount or date is the command line's fault, shown with submit's usage.
+            let badAmount = try gapsearch([
+                "submit", "1", "--account", "X", "--opportunity", "O", "--kind", "renewal", "--amount", "12k", "--close-date", "2026-12-31",
+                "--severity", "low",
+            ], store: store)
+            #expect(badAmount.status == 64 && badAmount.standardError.contains("\"12k\" is not an amount"))
+            #expect(badAmount.standardError.contains("Usage: gapsearch submit"))
             let anonymous = try gapsearch(["submit", "1", "--internal", "--severity", "low", "--anonymous"], store: store, actor: "secret.colleague")
             #expect(anonymous.status == 0)
             let report = try gapsearch(["report", "--format", "json"], store: store)

@@ -105,7 +105,14 @@ import Testing
             #expect(invalid.standardError.contains("line 3: not a JSON object"))
 
             #expect(try gapsearch(["import", directory + "/bad.txt"], store: store).status == 64)
-            #expect(try gapsearch(["import", directory + "/missing.csv"], store: store).status == 64)
+            // A file that cannot be read fails the operation (1), with the system's reason and
+            // without a usage line; a bad command line is 64.
+            let missing = try gapsearch(["import", directory + "/missing.csv"], store: store)
+            #expect(missing.status == 1)
+            #expect(missing.standardError.contains("cannot read \(directory)/missing.csv: No such file or directory"))
+            #expect(!missing.standardError.contains("Usage"))
+            let folder = try gapsearch(["import", directory, "--format", "csv"], store: store)
+            #expect(folder.status == 1 && folder.standardError.contains("it is a directory"))
             #expect(try gapsearch(["import", directory + "/bad.csv", "--map", "title"], store: store).status == 64)
             #expect(try state(store) == before)
         }

@@ -446,7 +446,12 @@ private func undocumentedKeys(_ json: Any, _ model: Any, at path: String) -> [St
             let evaluation = try runJSON(Schema.Evaluation.self, ["eval", dataset, "--json"], store: nil)
             #expect(evaluation.documents == 3 && evaluation.queries == 1 && evaluation.strict.recallAt1 == 1)
             let refused = try gapsearch(["eval", dataset, "--set", "titleWeight=-2"])
-            #expect(refused.status != 0 && refused.standardError.contains("titleWeight must be 0 or more (got -2.0)"), "\(refused.standardError)")
+            #expect(refused.status == 64 && refused.standardError.contains("titleWeight must be 0 or more (got -2.0)"), "\(refused.standardError)")
+            #expect(refused.standardError.contains("Usage: gapsearch eval"))
+            // A dataset line that is not a record fails the run (1), naming the line.
+            try "{\"id\":\"A-1\"}\nnot json\n".write(toFile: dataset, atomically: true, encoding: .utf8)
+            let broken = try gapsearch(["eval", dataset])
+            #expect(broken.status == 1 && broken.standardError.contains("labelled.jsonl:1: not a valid record"), "\(broken.standardError)")
         }
     }
 }

@@ -27,13 +27,13 @@ struct Demo: ParsableCommand {
 
     func validate() throws {
         guard (10...100_000).contains(gaps) else { throw ValidationError("--gaps must be between 10 and 100,000") }
+        if let store, FileManager.default.fileExists(atPath: store + "/data.mdb") {
+            throw ValidationError("\(store) already holds a store; give a new --store path for the demo")
+        }
     }
 
     func run() throws {
         let path = try store ?? temporaryDirectory()
-        if FileManager.default.fileExists(atPath: path + "/data.mdb") {
-            throw ValidationError("\(path) already holds a store; give a new --store path for the demo")
-        }
         // Load first, index once at the end (rather than refreshing the index after each batch).
         var options = GapStore.Options()
         options.indexUpkeep = .manual
@@ -80,7 +80,9 @@ struct Demo: ParsableCommand {
 
     private func temporaryDirectory() throws -> String {
         var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("gapsearch-demo-XXXXXX").utf8CString)
-        guard let created = mkdtemp(&template) else { throw ValidationError("cannot create a temporary directory") }
+        guard let created = mkdtemp(&template) else {
+            throw OperationFailure("cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
         return String(cString: created)
     }
 }

@@ -33,11 +33,20 @@ struct Eval: ParsableCommand {
         case noStemming, noFuzzy, noSynonyms, noStopWords
     }
 
-    func run() throws {
-        let records = try Self.load(dataset)
+    func validate() throws { _ = try rankingParameters() }
+
+    /// The default ranking parameters with the `--set` overrides applied; refuses values no
+    /// search can use.
+    func rankingParameters() throws -> RankingParameters {
         var parameters = RankingParameters()
         for override in overrides { try Self.apply(override, to: &parameters) }
         if let problem = parameters.problems.first { throw ValidationError("--set: \(problem)") }
+        return parameters
+    }
+
+    func run() throws {
+        let records = try Self.load(dataset)
+        var parameters = try rankingParameters()
         if ablation.contains(.noStemming) { parameters.stemWeight = 0 }
         if ablation.contains(.noFuzzy) { parameters.typos = TypoTolerance(oneTypoFrom: 1000, twoTyposFrom: 1000) }
         let analyzer = Analyzer(
@@ -86,7 +95,7 @@ struct Eval: ParsableCommand {
 
     /// Reads the JSON-lines dataset; products become category codes in order of appearance.
     static func load(_ path: String) throws -> [DuplicateEvaluation.Record] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        let data = try readFile(path)
         struct Line: Decodable {
             var id: String
             var title: String?
@@ -106,10 +115,10 @@ struct Eval: ParsableCommand {
         for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
             let record: Line
             do { record = try decoder.decode(Line.self, from: Data(line)) } catch {
-                throw ValidationError("\(path):\(number + 1): not a valid record (\(error))")
+                throw OperationFailure("\(path):\(number + 1): not a valid record (\(error))")
             }
             guard let date = formatter.date(from: record.created) ?? fractional.date(from: record.created) else {
-                throw ValidationError("\(path):\(number + 1): created \"\(record.created)\" is not ISO 8601")
+                throw OperationFailure("\(path):\(number + 1): created \"\(record.created)\" is not ISO 8601")
             }
             var category: UInt32 = 0
             if let product = record.product {

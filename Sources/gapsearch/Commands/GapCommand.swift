@@ -51,6 +51,10 @@ extension GapCommand {
 
         func run() throws {
             let text = try descriptionFile.map(readText(path:)) ?? description ?? ""
+            // The draft's own rules first, so that an empty title is reported as that, not as
+            // an empty search.
+            _ = try Validate.title(title)
+            _ = try Validate.description(text)
             let gapStore = try store.open()
             // Search before you create: refuse a likely duplicate unless forced.
             let candidates = try gapStore.findDuplicates(DuplicateQuery(title: title, description: text, limit: 5, category: category))

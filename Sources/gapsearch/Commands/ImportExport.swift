@@ -75,15 +75,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let format = format ?? InterchangeFormat(path: file)!
-        let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \(file); check the path and its permissions")
-            }
-            data = contents
-        }
+        let data = try readFile(file)
         var options = ImportOptions(format: format, actor: actor.name)
         options.kind = kind
         options.createCategories = createCategories
@@ -114,7 +106,7 @@ struct Import: ParsableCommand {
         if let data = result.rejects {
             let path = rejects ?? Self.defaultRejectsPath(for: file, format: format)
             guard FileManager.default.createFile(atPath: path, contents: data) else {
-                throw ValidationError("cannot write the rejected records to \(path); give another --rejects path")
+                throw OperationFailure("cannot write the rejected records to \(path); give another --rejects path")
             }
             rejectsPath = path
         }
@@ -173,7 +165,7 @@ struct Export: ParsableCommand {
         // Written beside the target and renamed into place: a failed export leaves no half file.
         let partial = output + ".partial"
         guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-            throw ValidationError("cannot write \(output); check the directory and its permissions")
+            throw OperationFailure("cannot write \(output); check the directory and its permissions")
         }
         let count: Int
         do {

@@ -26,8 +26,8 @@ struct Submit: ParsableCommand {
     @Option(help: "The account's name (creates or renames the account).") var accountName: String?
     @Option(help: "The customer's opportunity id.") var opportunity: String?
     @Option(help: "net-new or renewal (records the opportunity).", transform: opportunityKindArgument) var kind: OpportunityKind?
-    @Option(help: "The opportunity amount in major units.") var amount: String?
-    @Option(help: ArgumentHelp("When the opportunity closes (YYYY-MM-DD).", valueName: "date")) var closeDate: String?
+    @Option(help: "The opportunity amount in major units.", transform: parseMoney) var amount: Int64?
+    @Option(help: ArgumentHelp("When the opportunity closes (YYYY-MM-DD).", valueName: "date"), transform: parseDate) var closeDate: Date?
     @Option(help: "blocker, high, medium or low.", transform: severityArgument) var severity: Severity
     @Option(help: "The true level of impact on the customer.") var impact: String = ""
     @Option(help: "The customer's current workaround.") var workaround: String?
@@ -49,7 +49,7 @@ struct Submit: ParsableCommand {
     func run() throws {
         var opportunityDraft: OpportunityDraft?
         if let opportunity, let kind, let amount, let closeDate {
-            opportunityDraft = OpportunityDraft(id: opportunity, kind: kind, amount: try parseMoney(amount), closeDate: try parseDate(closeDate))
+            opportunityDraft = OpportunityDraft(id: opportunity, kind: kind, amount: amount, closeDate: closeDate)
         }
         let submission = try store.open().submit(SubmissionDraft(
             gapID: gap, accountID: account, opportunityID: opportunity, accountName: accountName, opportunity: opportunityDraft,
