@@ -63,6 +63,7 @@ extension GapStoreError {
         case .permissionDenied: advice = "check the store's permissions, or whether it was opened read-only"
         case .readersFull: advice = "too many concurrent readers; retry or raise the reader limit"
         case .invalid, .corrupted, .pageNotFound: advice = "the store's files are damaged; restore a backup"
+        case .notADirectory: advice = "a store is a directory: give the path of a new directory or of one holding a store"
         default: advice = "retry; if it persists, run `gapsearch verify`"
         }
         self.init(.storage, "storage failure while \(doing): \(error) — \(advice)", underlying: error)

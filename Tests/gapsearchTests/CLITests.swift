@@ -87,6 +87,11 @@ struct GapJSON: Decodable {
             #expect(try gapsearch(["gap", "show", "GAP-000042"], store: store).status == 1)
             #expect(try gapsearch(["gap", "show", "banana"], store: store).status == 64)
 
+            // A store path that is a file says so, and what to give instead.
+            try Data().write(to: URL(fileURLWithPath: directory + "/plain-file"))
+            let notStore = try gapsearch(["stats"], store: directory + "/plain-file")
+            #expect(notStore.status == 1 && notStore.standardError.contains("a store is a directory"), "\(notStore.standardError)")
+
             // The draft's own rules come before the duplicate search: an empty title is named.
             let untitled = try gapsearch(["gap", "create", " ", "--force"], store: store)
             #expect(untitled.status == 1 && untitled.standardError.contains("a gap needs a title"))
