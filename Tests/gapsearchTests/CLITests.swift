@@ -175,6 +175,8 @@ struct GapJSON: Decodable {
             _ = try gapsearch(["gap", "create", "Compliance archive", "--description", "keep every kubernetes manifest", "--force"], store: store)
             #expect(!(try gapsearch(["suggest", "kubernetes manif"], store: store).standardOutput.contains("Compliance archive")))
             #expect(try gapsearch(["suggest", "kubernetes manif", "--descriptions"], store: store).standardOutput.contains("Compliance archive"))
+            let blank = try gapsearch(["suggest", "  "], store: store)
+            #expect(blank.status == 64 && blank.standardError.contains("give the start of a title"))
         }
     }
 

@@ -200,6 +200,7 @@ struct Suggest: ParsableCommand {
 
     func validate() throws {
         if !(1...100).contains(limit) { throw ValidationError("--limit must be 1–100") }
+        if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("give the start of a title") }
     }
 
     func run() throws {
