@@ -50,12 +50,15 @@ struct BlockMaxSearch {
     /// The query groups, in any order: each segment's walk orders them by its own bounds.
     let groups: [QueryGroup]
     let maxPrior: Float
+    /// Global slots never to return (the documents with every word, already placed).
+    let excluded: [Int]
 
-    init(execution: SearchExecution, request: SearchRequest, groups: [QueryGroup], maxPrior: Float) {
+    init(execution: SearchExecution, request: SearchRequest, groups: [QueryGroup], maxPrior: Float, excluded: [Int] = []) {
         self.execution = execution
         self.request = request
         self.groups = groups
         self.maxPrior = maxPrior
+        self.excluded = excluded
     }
 
     /// The best `request.limit` documents of segment `index`, merged into `heap`.
@@ -111,6 +114,9 @@ private struct SegmentWalk {
     let priorModel: PriorModel
     let restricted: Bool
     let k1: Float
+    /// Global slots never to return (see ``BlockMaxSearch/excluded``): a handful, checked only
+    /// for a document about to enter the top k.
+    let excluded: [Int]
 
     let segment: Segment
     let facts: UnsafeMutablePointer<SlotFacts>
@@ -158,6 +164,7 @@ private struct SegmentWalk {
         allBounds = bounds.reduce(0, +)
         single = groupCount == 1
         request = search.request
+        excluded = search.excluded
         priorModel = PriorModel(search.request, search.execution.parameters)
         restricted = search.request.filter.restrictsAttributes
         k1 = search.execution.parameters.k1
@@ -255,6 +262,7 @@ private struct SegmentWalk {
             let id = ids[Int(doc)]
             // A document all of whose postings weigh 0 (fields weighted 0) is no match.
             guard value > 0 && (value > threshold || (value == threshold && id < worstID)) else { continue }
+            guard excluded.isEmpty || !excluded.contains(base + Int(doc)) else { continue }
             heap.insert(SearchExecution.Candidate(global: base + Int(doc), id: id, score: value))
             guard let worst = heap.threshold else { continue }
             let raised = worst.score > threshold

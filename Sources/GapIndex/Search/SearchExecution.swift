@@ -145,15 +145,20 @@ struct SearchExecution {
         var top = leading
         if leading.count < request.limit {
             let all: [Candidate]
-            switch strategy {
-            case .documentAtATime: all = documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
-            case .termAtATime: all = termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
-            case .automatic:
-                all = groups.count <= BlockMaxSearch.groupLimit
-                    ? documentAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
-                    : termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
+            // Document at a time, the places left are searched for directly among the other
+            // documents: the best k − (those placed) of them, whose k-th best rises sooner than
+            // the k-th best of all. Term at a time, the k best of all, less those placed (at
+            // least k − placed of them are others).
+            let placed = leading.map(\.global)
+            let byDocument = strategy == .documentAtATime || (strategy == .automatic && groups.count <= BlockMaxSearch.groupLimit)
+            if byDocument {
+                var rest = request
+                rest.limit = request.limit - leading.count
+                all = documentAtATime(rest, groups: groups, bases: bases, maxPrior: maxPrior, excluding: placed)
+            } else {
+                all = termAtATime(request, groups: groups, bases: bases, maxPrior: maxPrior)
             }
-            let taken = Set(leading.map(\.global))
+            let taken = Set(placed)
             top += all.lazy.filter { !taken.contains($0.global) }.prefix(request.limit - leading.count)
         }
         let reference = plan.selfScore
@@ -165,16 +170,19 @@ struct SearchExecution {
     }
 
     /// The top k by ``BlockMaxSearch`` over the segments, after the delta term at a time (it
-    /// is small, and its best set a first threshold).
-    private mutating func documentAtATime(_ request: SearchRequest, groups: [QueryGroup], bases: [Int], maxPrior: Float)
-        -> [Candidate]
-    {
+    /// is small, and its best set a first threshold), never any of `excluded` (global slots).
+    private mutating func documentAtATime(
+        _ request: SearchRequest, groups: [QueryGroup], bases: [Int], maxPrior: Float, excluding excluded: [Int] = []
+    ) -> [Candidate] {
         var heap = TopK<Candidate>(capacity: request.limit, isWorse: Candidate.ranksBelow)
         if delta.slotCount > 0 {
             for group in groups { _ = accumulate(group, bases: bases, segments: false) }
-            for candidate in select(request, bases: bases, from: nil) { heap.insert(candidate) }
+            // The delta's best k + excluded, less the excluded: its best k of the others.
+            var wider = request
+            wider.limit += excluded.count
+            for candidate in select(wider, bases: bases, from: nil) where !excluded.contains(candidate.global) { heap.insert(candidate) }
         }
-        let search = BlockMaxSearch(execution: self, request: request, groups: groups, maxPrior: maxPrior)
+        let search = BlockMaxSearch(execution: self, request: request, groups: groups, maxPrior: maxPrior, excluded: excluded)
         for index in segments.indices { search.search(segment: index, base: bases[index], into: &heap) }
         return heap.sortedDescending()
     }
