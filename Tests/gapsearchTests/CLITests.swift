@@ -112,6 +112,8 @@ struct GapJSON: Decodable {
             struct Listed: Decodable { var total: Int; var gaps: [Item]; struct Item: Decodable { var gap: GapJSON } }
             let listed = try decode(Listed.self, try gapsearch(["gap", "list", "--json", "--include-merged"], store: store).standardOutput)
             #expect(listed.total == 2)
+            let unpaged = try gapsearch(["gap", "list", "--limit", "0"], store: store)
+            #expect(unpaged.status == 64 && unpaged.standardError.contains("Usage: gapsearch gap list"))
         }
     }
 

@@ -29,8 +29,10 @@ public struct GapQuery: Sendable, Hashable {
     /// Include gaps that were merged into others (they are hidden by default).
     public var includeMerged = false
     public var sort: Sort = .newest
-    /// At most this many gaps (1–10,000).
+    /// At most this many gaps (1–``maxLimit``).
     public var limit = 50
+    /// The largest page ``GapStore/listGaps(_:)`` returns.
+    public static let maxLimit = 10_000
     /// Skip this many gaps first.
     public var offset = 0
 

@@ -70,7 +70,7 @@ extension GapStore {
     /// - Throws: ``GapStoreError/Code/unknownCategory`` for a category not in the taxonomy;
     ///   ``GapStoreError/Code/invalidField`` for a limit outside 1–10,000 or a negative offset.
     public func listGaps(_ query: GapQuery = GapQuery()) throws(GapStoreError) -> GapPage {
-        guard (1...10_000).contains(query.limit), query.offset >= 0 else {
+        guard (1...GapQuery.maxLimit).contains(query.limit), query.offset >= 0 else {
             throw GapStoreError(.invalidField, "the page limit must be 1–10,000 and the offset 0 or more")
         }
         return try read("listing gaps") { txn in

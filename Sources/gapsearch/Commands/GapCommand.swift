@@ -150,6 +150,11 @@ extension GapCommand {
         @Option(help: "Skip this many gaps first.") var offset = 0
         @Flag(help: "Include gaps merged into others.") var includeMerged = false
 
+        func validate() throws {
+            guard (1...GapQuery.maxLimit).contains(limit) else { throw ValidationError("--limit must be 1–\(GapQuery.maxLimit)") }
+            guard offset >= 0 else { throw ValidationError("--offset must be 0 or more") }
+        }
+
         func run() throws {
             let store = try store.openForReading()
             let page = try store.listGaps(GapQuery(
