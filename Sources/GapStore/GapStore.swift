@@ -24,6 +24,10 @@ public final class GapStore: Sendable {
     public struct Options: Sendable {
         /// Open without writing: every write fails with a storage error.
         public var readOnly = false
+        /// Create the store when `path` holds none. When false (for operations on records
+        /// that must already exist, such as maintenance), opening a missing store fails with
+        /// ``GapStoreError/Code/notFound`` and creates nothing. A read-only open never creates.
+        public var createIfMissing = true
         /// The currency of a new store's money amounts (ISO 4217). An existing store keeps the
         /// currency it was created with.
         public var currency = "USD"
@@ -82,9 +86,11 @@ public final class GapStore: Sendable {
     /// The currency every amount in this store is in.
     public let currency: String
 
-    /// Opens the store in directory `path`, creating it unless read-only.
+    /// Opens the store in directory `path`, creating it unless read-only (or
+    /// ``Options/createIfMissing`` is false).
     ///
-    /// - Throws: ``GapStoreError/Code/invalidField`` for a malformed currency or ranking
+    /// - Throws: ``GapStoreError/Code/notFound`` when there is no store and none may be
+    ///   created; ``GapStoreError/Code/invalidField`` for a malformed currency or ranking
     ///   parameters with ``RankingParameters/problems``; ``GapStoreError/Code/schemaTooNew`` for
     ///   a store written by a newer gapsearch; ``GapStoreError/Code/storage`` when the files
     ///   cannot be opened.
@@ -96,6 +102,11 @@ public final class GapStore: Sendable {
         if let problem = options.ranking.problems.first {
             throw GapStoreError(.invalidField, "ranking parameters: \(problem)")
         }
+        let missing = GapStoreError(.notFound, "no store at \(path); create one by writing to it first")
+        // LMDB creates its files on open: a store that must exist is looked for first.
+        if !options.readOnly && !options.createIfMissing && !FileManager.default.fileExists(atPath: path + "/data.mdb") {
+            throw missing
+        }
         do {
             env = try Environment(
                 path: path,
@@ -105,7 +116,7 @@ public final class GapStore: Sendable {
             schema = try Schema(env)
         } catch {
             if error == .noSuchFile && options.readOnly {
-                throw GapStoreError(.notFound, "no store at \(path); create one by writing to it first", underlying: error)
+                throw GapStoreError(.notFound, missing.message, underlying: error)
             }
             throw GapStoreError(storage: error, while: "opening the store at \(path)")
         }

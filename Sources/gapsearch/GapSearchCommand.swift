@@ -7,7 +7,8 @@ struct GapSearchCommand: AsyncParsableCommand {
         abstract: "Track product gaps — feature requests heard from customers — and who needs them.",
         discussion: """
             A store lives in one directory: --store PATH, else $GAPSEARCH_STORE, else
-            $XDG_DATA_HOME/gapsearch (~/.local/share/gapsearch). It is created on the first write.
+            $XDG_DATA_HOME/gapsearch (~/.local/share/gapsearch). gap create, category add,
+            import and demo create it when missing; other commands need it to exist.
 
             Exit codes: 0 success; 1 the operation failed (the message says why and what
             to do); 2 `check` (or `gap create`) found a likely duplicate; 3 `verify` found

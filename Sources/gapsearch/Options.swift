@@ -22,6 +22,14 @@ struct StoreOptions: ParsableArguments {
         try GapStore(path: path)
     }
 
+    /// Opens an existing store for writing; a missing one is an error, and nothing is created
+    /// (for commands that change records that must already exist).
+    func openExisting() throws -> GapStore {
+        var options = GapStore.Options()
+        options.createIfMissing = false
+        return try GapStore(path: path, options: options)
+    }
+
     /// Opens an existing store for reading only.
     func openForReading() throws -> GapStore {
         var options = GapStore.Options()

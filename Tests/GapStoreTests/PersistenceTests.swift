@@ -49,6 +49,19 @@ import Testing
         }
     }
 
+    @Test func openingWithoutCreatingNeedsAStore() throws {
+        try withTemporaryDirectory { directory in
+            var options = GapStore.Options()
+            options.createIfMissing = false
+            let error = #expect(throws: GapStoreError.self) { _ = try GapStore(path: directory + "/none", options: options) }
+            #expect(error?.code == .notFound)
+            #expect(!FileManager.default.fileExists(atPath: directory + "/none"))
+            // An existing store opens for writing as usual.
+            _ = try GapStore(path: directory + "/s").createGap(GapDraft(title: "Export audit logs"), by: "pm")
+            #expect(try GapStore(path: directory + "/s", options: options).gap(GapID(1))?.title == "Export audit logs")
+        }
+    }
+
     @Test func currencyIsFixedAtCreation() throws {
         try withTemporaryDirectory { directory throws in
             var options = GapStore.Options()

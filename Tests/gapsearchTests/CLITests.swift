@@ -87,6 +87,13 @@ struct GapJSON: Decodable {
             #expect(try gapsearch(["gap", "show", "GAP-000042"], store: store).status == 1)
             #expect(try gapsearch(["gap", "show", "banana"], store: store).status == 64)
 
+            // Commands that change what must already exist create no store where there is none.
+            for arguments in [["reindex"], ["gap", "status", "1", "resolved"], ["submit", "1", "--internal", "--severity", "low"]] {
+                let nowhere = try gapsearch(arguments, store: directory + "/typo")
+                #expect(nowhere.status == 1 && nowhere.standardError.contains("no store at"), "\(arguments): \(nowhere.standardError)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: directory + "/typo"))
+
             // A store path that is a file says so, and what to give instead.
             try Data().write(to: URL(fileURLWithPath: directory + "/plain-file"))
             let notStore = try gapsearch(["stats"], store: directory + "/plain-file")

@@ -193,7 +193,7 @@ extension GapCommand {
         @Option(help: "Why, for the history.") var note: String?
 
         func run() throws {
-            let gap = try store.open().editGap(
+            let gap = try store.openExisting().editGap(
                 id, GapEdit(title: title, description: description, category: category, subcategory: subcategory, team: team, externalLink: link),
                 by: actor.name, note: note)
             if output.json { try printJSON(GapJSON(gap)) } else { print("Updated \(gap.id)") }
@@ -220,7 +220,7 @@ extension GapCommand {
         @Option(help: "Why, for the history.") var note: String?
 
         func run() throws {
-            let gap = try store.open().setStatus(id, to: status, by: actor.name, note: note)
+            let gap = try store.openExisting().setStatus(id, to: status, by: actor.name, note: note)
             if output.json { try printJSON(GapJSON(gap)) } else { print("\(gap.id) is now \(gap.status.name)") }
         }
     }
@@ -238,7 +238,7 @@ extension GapCommand {
         @Option(help: "Why, for both histories.") var note: String?
 
         func run() throws {
-            let survivor = try store.open().merge(source, into: target, by: actor.name, note: note)
+            let survivor = try store.openExisting().merge(source, into: target, by: actor.name, note: note)
             if output.json { try printJSON(GapJSON(survivor)) } else { print("Merged \(source) into \(survivor.id)") }
         }
     }
@@ -255,7 +255,7 @@ extension GapCommand {
         @Option(help: "Why, for both histories.") var note: String?
 
         func run() throws {
-            let gap = try store.open().unmerge(id, by: actor.name, note: note)
+            let gap = try store.openExisting().unmerge(id, by: actor.name, note: note)
             if output.json { try printJSON(GapJSON(gap)) } else { print("\(gap.id) stands alone again") }
         }
     }

@@ -136,7 +136,7 @@ extension GitHubCommand {
                     .missingToken,
                     "$\(tokenEnv) is not set; create a GitHub token with read and write access to the issues of \(repository), then `export \(tokenEnv)=…` (or try --dry-run)")
             }
-            let gapStore = try dryRun ? store.openForReading() : store.open()
+            let gapStore = try dryRun ? store.openForReading() : store.openExisting()
             let client = GitHubClient(configuration: .init(
                 apiURL: api, token: token, serverErrorRetries: retries, maximumRateLimitWait: .seconds(maxWait)))
             let sync = IssueSync(store: gapStore, client: client, options: IssueSyncOptions(

@@ -97,7 +97,7 @@ struct Reindex: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let counts = try store.open().rebuildIndexes()
+        let counts = try store.openExisting().rebuildIndexes()
         if output.json {
             try printJSON(ReindexJSON(gaps: counts.gaps, submissions: counts.submissions))
         } else {

@@ -51,7 +51,7 @@ struct Submit: ParsableCommand {
         if let opportunity, let kind, let amount, let closeDate {
             opportunityDraft = OpportunityDraft(id: opportunity, kind: kind, amount: amount, closeDate: closeDate)
         }
-        let submission = try store.open().submit(SubmissionDraft(
+        let submission = try store.openExisting().submit(SubmissionDraft(
             gapID: gap, accountID: account, opportunityID: opportunity, accountName: accountName, opportunity: opportunityDraft,
             severity: severity, impact: impact,
             workaround: noWorkaround ? .none : workaround.map { .described($0) } ?? .unknown, context: context,
@@ -120,7 +120,7 @@ struct CategoryCommand: ParsableCommand {
         @Argument var newName: String
 
         func run() throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             if let subcategory {
                 let taxonomy = try store.renameSubcategory(of: name, subcategory, to: newName)
                 if output.json { return try printJSON(CategoryJSON(taxonomy, named: name)) }
