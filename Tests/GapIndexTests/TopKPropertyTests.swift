@@ -208,8 +208,21 @@ struct TopKPropertyTests {
 
         /// Checks `hits` against the brute force for `request`.
         func check(_ hits: [SearchHit], _ request: SearchRequest, context: String) -> [String] {
-            let scores = scores(request)
+            var scores = scores(request)
+            for document in documents { scores[document.source.id]! *= prior(document.source.attributes, request) }
             return TopKPropertyTests.compare(hits, top(request, scores), scores, context: "\(context) \(request.title) | \(request.description)")
+        }
+
+        /// The prior factor: ×(1 + sameCategoryBoost) in the draft's category, ×(1 +
+        /// recencyBoost × decay) by age (the index's own decay function; 1 with the boosts off).
+        func prior(_ attributes: DocumentAttributes, _ request: SearchRequest) -> Double {
+            var factor = 1.0
+            if request.category != 0 && attributes.category == request.category { factor *= 1 + Double(parameters.sameCategoryBoost) }
+            if request.now > 0 && parameters.recencyBoost > 0 {
+                let decay = recencyDecay(attributes.createdAt, now: request.now, halfLifeDays: parameters.recencyHalfLifeDays)
+                factor *= 1 + Double(parameters.recencyBoost) * Double(decay)
+            }
+            return factor
         }
     }
 
@@ -391,6 +404,60 @@ struct TopKPropertyTests {
                                     title: skewed(1...3), description: "", limit: Int.random(in: 1...10, using: &rng),
                                     scope: query % 2 == 0 ? .titles : .titlesAndDescriptions, allWordsFirst: query % 3 == 0)
                                 : Self.randomRequest(&rng)
+                            let hits = index.search(request, segments: segments)
+                            problems += brute.check(hits, request, context: "round \(round) query \(query)")
+                            queries += 1
+                        }
+                    }
+                }
+            }
+        }
+        Self.report(problems, queries: queries)
+    }
+
+    /// Priors on, over gaps created across three years (mostly in id order, some out of it),
+    /// in three segments and the delta: a document is turned away by the highest prior of its
+    /// run of slots, which must never fall below its own.
+    @Test(arguments: strategies) func priorsBoundedByRunsOfSlots(strategy: SearchStrategy) throws {
+        var rng = SplitMix64(seed: 0x9_41_0125)
+        var parameters = Self.parameters
+        parameters.sameCategoryBoost = 0.3
+        parameters.recencyBoost = 0.5
+        let day: Int64 = 86_400_000
+        let now = 1100 * day
+        func skewed(_ count: ClosedRange<Int>) -> String { Self.skewedText(count, &rng) }
+        var problems: [String] = []
+        var queries = 0
+        for round in 0..<16 {
+            let count = round % 4 == 3 ? 2500 : Int.random(in: 20...300, using: &rng)
+            let corpus = (1...UInt64(count)).map { id in
+                // Creation follows the id, over three years; one gap in ten is an old one filed late.
+                let created = Int.random(in: 0..<10, using: &rng) == 0
+                    ? Int64.random(in: 0...now, using: &rng) : Int64(id) * (3 * 365 * day) / Int64(count)
+                return IndexDocument(
+                    id: id, title: skewed(1...4), description: skewed(0...12),
+                    attributes: DocumentAttributes(
+                        category: UInt32.random(in: 0...3, using: &rng), merged: Int.random(in: 0..<20, using: &rng) == 0,
+                        createdAt: created))
+            }
+            var parts: [[IndexDocument]] = [[], [], [], []]
+            for document in corpus {
+                let draw = Int.random(in: 0..<20, using: &rng)
+                parts[draw < 14 ? 0 : draw < 17 ? 1 : draw < 19 ? 2 : 3].append(document)
+            }
+            let brute = BruteForce(corpus, parameters: parameters, averagesOf: parts[0])
+            try withSegment(parts[0], sequence: 10) { base, _ in
+                try withSegment(parts[1], sequence: 11) { tail, _ in
+                    try withSegment(parts[2], sequence: 12) { recent, _ in
+                        let segments = [base, tail, recent]
+                        let index = LiveIndex(parameters: parameters)
+                        index.strategy = strategy
+                        index.update(segments: segments, documents: parts[3], through: 13)
+                        for query in 0..<10 {
+                            let request = SearchRequest(
+                                title: skewed(1...3), description: query % 2 == 0 ? "" : skewed(2...8), limit: Int.random(in: 1...10, using: &rng),
+                                scope: query % 3 == 0 ? .titles : .titlesAndDescriptions, allWordsFirst: query % 4 == 0,
+                                category: UInt32.random(in: 0...3, using: &rng), now: now, explain: false)
                             let hits = index.search(request, segments: segments)
                             problems += brute.check(hits, request, context: "round \(round) query \(query)")
                             queries += 1

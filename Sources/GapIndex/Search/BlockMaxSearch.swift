@@ -92,7 +92,8 @@ struct BlockMaxSearch {
         state.blockSaturations(request.scope).withUnsafeBufferPointer { blockSaturations in
             var walk = SegmentWalk(
                 search: self, bounds: ascending.map { segmentBounds[$0] }, segment: segment, postings: postings, facts: state.facts.facts,
-                base: base, cursors: cursors, groupStarts: groupStarts, norms: state.norms, blockSaturations: blockSaturations.baseAddress!)
+                base: base, cursors: cursors, groupStarts: groupStarts, norms: state.norms, blockSaturations: blockSaturations.baseAddress!,
+                priorBounds: execution.priorBoundTable, priorStart: execution.priorRuns[index].start, priorShift: execution.priorRuns[index].shift)
             defer { walk.deallocate() }
             walk.run(into: &heap)
         }
@@ -117,6 +118,12 @@ private struct SegmentWalk {
     /// Global slots never to return (see ``BlockMaxSearch/excluded``): a handful, checked only
     /// for a document about to enter the top k.
     let excluded: [Int]
+    /// The highest prior factor of each run of `1 << priorShift` slots, this segment's from
+    /// `priorStart` on (``SearchExecution/priorBoundTable``): a document is held to its run's,
+    /// not to `maxPrior`.
+    let priorBounds: [Float]
+    let priorStart: Int
+    let priorShift: Int
 
     let segment: Segment
     let facts: UnsafeMutablePointer<SlotFacts>
@@ -156,9 +163,13 @@ private struct SegmentWalk {
 
     init(
         search: BlockMaxSearch, bounds: [Float], segment: Segment, postings: PostingSet, facts: UnsafeMutablePointer<SlotFacts>, base: Int,
-        cursors list: [PostingCursor], groupStarts: [Int], norms: Norms, blockSaturations: UnsafePointer<Float>
+        cursors list: [PostingCursor], groupStarts: [Int], norms: Norms, blockSaturations: UnsafePointer<Float>,
+        priorBounds: [Float], priorStart: Int, priorShift: Int
     ) {
         self.bounds = bounds
+        self.priorBounds = priorBounds
+        self.priorStart = priorStart
+        self.priorShift = priorShift
         maxPrior = search.maxPrior
         groupCount = bounds.count
         allBounds = bounds.reduce(0, +)
@@ -235,10 +246,12 @@ private struct SegmentWalk {
                 groupBest[touchedGroups[i]] = 0
             }
             // The other groups, highest bound first, while they can still matter — at the
-            // highest prior: the document's facts (a cache miss) are read only if it still can.
+            // highest prior of its run of slots: the document's facts (a cache miss) are read
+            // only if it still can.
+            let priorBound = priorBounds[priorStart &+ Int(doc) >> priorShift]
             var i = 0
             while i < probing.count {
-                guard (total + probingBounds[i]) * maxPrior >= threshold else { break }
+                guard (total + probingBounds[i]) * priorBound >= threshold else { break }
                 let g = probing[i]
                 var best: Float = 0
                 for c in groupStarts[g]..<groupStarts[g + 1] {
@@ -253,7 +266,7 @@ private struct SegmentWalk {
             }
             guard i == probing.count else { continue }
             // One that can at best tie the k-th best enters only with a lower id.
-            let reach = total * maxPrior
+            let reach = total * priorBound
             guard reach > threshold || (reach == threshold && ids[Int(doc)] < worstID) else { continue }
             let fact = facts[Int(doc)]
             guard filter.admits(fact, restricted: restricted, team: { segment.team[Int(doc)] }) else { continue }

@@ -82,6 +82,15 @@ struct SearchExecution {
     /// loops must not copy `Segment` or `SegmentState` values out of their arrays.
     private let segmentIDs: [UnsafePointer<UInt64>]
     private let segmentFacts: [UnsafeMutablePointer<SlotFacts>]
+    /// The highest prior factor of each run of slots (see ``SlotFactsTable/newestCreated``) of
+    /// every part (the segments, then the delta), for the request being run: part `i`'s runs
+    /// start at `priorRuns[i].start`, and a run holds `1 << priorRuns[i].shift` slots.
+    private(set) var priorBoundTable: [Float] = []
+    private(set) var priorRuns: [(start: Int, shift: Int)] = []
+    /// Whether some run's bound is well below the highest prior (gaps of many ages): only then
+    /// are documents held to their run's bound outside the document-at-a-time walk (looking it
+    /// up costs more than it saves when every gap is recent).
+    private var priorBoundsVary = false
 
     init(
         analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: DeltaIndex,
@@ -114,6 +123,18 @@ struct SearchExecution {
 
     mutating func run(_ request: SearchRequest, strategy: SearchStrategy = .automatic) -> [SearchHit] {
         scope = request.scope
+        let priorModel = PriorModel(request, parameters)
+        priorBoundTable = []
+        priorRuns = []
+        for table in states.map(\.facts) + [deltaFacts] {
+            priorRuns.append((priorBoundTable.count, table.rangeShift))
+            // A document of the run created at the run's newest time, in the request's
+            // category: the factor is monotonic in both, so no document of the run exceeds it.
+            for newest in table.newestCreated {
+                priorBoundTable.append(priorModel.factor(SlotFacts(DocumentAttributes(category: request.category, createdAt: newest))))
+            }
+        }
+        priorBoundsVary = (priorBoundTable.min() ?? 0) < 0.98 * maximumPriorFactor(request)
         let bases = self.bases
         let totalSlots = bases.last! + delta.slotCount
         var liveDocuments = delta.liveCount
@@ -250,7 +271,7 @@ struct SearchExecution {
                 continue
             }
             let (survivors, survivorPriors) = survivors(
-                request, bases: bases, totalSlots: totalSlots, rest: rest, kth: kth, maxPrior: maxPrior)
+                request, bases: bases, totalSlots: totalSlots, rest: rest, kth: kth)
             candidates = survivors
             priors = survivorPriors
             finished = prune(&candidates!, &priors, rest: rest, limit: request.limit, floor: completeBest.smallest)
@@ -300,7 +321,7 @@ struct SearchExecution {
     /// the k-th best (`kth`) with `rest` more, in slot order, with their priors; clears the
     /// marks. (Not `mutating`, so that the per-document work borrows `self` instead of
     /// copying it.)
-    private func survivors(_ request: SearchRequest, bases: [Int], totalSlots: Int, rest: Float, kth: Float, maxPrior: Float)
+    private func survivors(_ request: SearchRequest, bases: [Int], totalSlots: Int, rest: Float, kth: Float)
         -> ([UInt32], [Float])
     {
         let scores = scratch.scores
@@ -332,10 +353,21 @@ struct SearchExecution {
                 value &= value &- 1
             }
         }
-        // Their facts are read in a pass of their own, whose reads do not wait on each other, so
-        // their cache misses overlap. (Read while deciding each document, that read took 70% of
-        // this function's samples in a profile of drafts at 100k; now the function's share of
-        // the search is a quarter lower.)
+        // Those that cannot reach the k-th best even at the highest prior of their run of slots
+        // go first, without their facts (written always, counted when kept: no branch).
+        if priorBoundsVary {
+            var reaching = 0
+            for i in 0..<listed {
+                let global = Int(survivors[i])
+                survivors[reaching] = survivors[i]
+                reaching &+= Int(unsafeBitCast((scores[global] + rest) * priorBound(ofGlobal: global, bases: bases) >= kth, to: UInt8.self))
+            }
+            listed = reaching
+        }
+        // The others' facts are read in a pass of their own, whose reads do not wait on each
+        // other, so their cache misses overlap. (Read while deciding each document, that read
+        // took 70% of this function's samples in a profile of drafts at 100k; now the function's
+        // share of the search is a quarter lower.)
         let facts = UnsafeMutablePointer<SlotFacts>.allocate(capacity: max(listed, 1))
         defer { facts.deallocate() }
         for i in 0..<listed { facts[i] = self.facts(ofGlobal: Int(survivors[i]), bases: bases) }
@@ -343,7 +375,6 @@ struct SearchExecution {
         for i in 0..<listed {
             let global = Int(survivors[i])
             let score = scores[global]
-            guard (score + rest) * maxPrior >= kth else { continue }
             guard filter.admits(facts[i], restricted: restricted, team: { team(ofGlobal: global, bases: bases) }) else { continue }
             let prior = priorModel.factor(facts[i])
             if (score + rest) * prior >= kth {
@@ -363,7 +394,7 @@ struct SearchExecution {
     }
 
     /// Marks in the scratch bitmap the touched documents that have at least `cut` (see
-    /// ``survivalCut(rest:kth:maxPrior:)``; ``survivors(_:bases:totalSlots:rest:kth:maxPrior:)``
+    /// ``survivalCut(rest:kth:maxPrior:)``; ``survivors(_:bases:totalSlots:rest:kth:)``
     /// decides exactly) and returns how many: about how many would survive.
     private func markReaching(_ cut: Float) -> Int {
         let scores = scratch.scores
@@ -754,6 +785,7 @@ struct SearchExecution {
         let restricted = filter.restrictsAttributes
         let priorModel = PriorModel(request, parameters)
         let maxPrior = maximumPriorFactor(request)
+        let vary = priorBoundsVary
         let scores = scratch.scores
         // The k-th best so far, copied out of the heap when it changes: most documents are
         // turned away by one comparison with it.
@@ -766,6 +798,11 @@ struct SearchExecution {
             // the tie on its id (ties are common among short, similar gaps).
             let bound = text * maxPrior
             if bound <= worstScore && (bound < worstScore || id(ofGlobal: global, bases: bases) > worstID) { return }
+            // Then at the highest prior of its run of slots, where priors differ.
+            if vary {
+                let tighter = text * priorBound(ofGlobal: global, bases: bases)
+                if tighter <= worstScore && (tighter < worstScore || id(ofGlobal: global, bases: bases) > worstID) { return }
+            }
             let facts = facts(ofGlobal: global, bases: bases)
             guard filter.admits(facts, restricted: restricted, team: { team(ofGlobal: global, bases: bases) }) else { return }
             heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))
@@ -810,6 +847,17 @@ struct SearchExecution {
         var index = segments.count - 1
         while bases[index] > global { index -= 1 }
         return segmentFacts[index][global - bases[index]]
+    }
+
+    /// At least the prior factor of the document at a global slot (its run's bound, see
+    /// ``priorBoundTable``): a document that cannot reach the k-th best at it is turned away
+    /// without reading its facts.
+    @inline(never)
+    func priorBound(ofGlobal global: Int, bases: [Int]) -> Float {
+        var index = bases.count - 1
+        while bases[index] > global { index -= 1 }
+        let runs = priorRuns[index]
+        return priorBoundTable[runs.start + (global - bases[index]) >> runs.shift]
     }
 
     private func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {

@@ -34,12 +34,32 @@ final class SlotFactsTable: @unchecked Sendable {
     let count: Int
     let facts: UnsafeMutablePointer<SlotFacts>
     private(set) var deadCount = 0
+    /// The newest creation time in each run of `1 << rangeShift` slots (at most
+    /// ``rangeCount`` runs): no document of a run has a higher recency prior than one created
+    /// then. Slots mostly follow creation, so in a store of gaps of many ages a run spans a
+    /// short time and bounds its documents' priors closely.
+    let newestCreated: [Int64]
+    let rangeShift: Int
+
+    /// How many runs of slots a table keeps the newest creation time of.
+    static let rangeCount = 64
 
     init(count: Int, _ fact: (Int) -> SlotFacts) {
         self.count = count
         facts = .allocate(capacity: max(count, 1))
-        for slot in 0..<count { (facts + slot).initialize(to: fact(slot)) }
-        deadCount = (0..<count).count { facts[$0].isDead }
+        let table = facts
+        for slot in 0..<count { (table + slot).initialize(to: fact(slot)) }
+        var shift = 0
+        while (count &+ (1 << shift) &- 1) >> shift > Self.rangeCount { shift &+= 1 }
+        rangeShift = shift
+        // (No sentinel such as Int64.min: the prior's age is `now - createdAt`.)
+        var newest = [Int64](repeating: 0, count: max(1, (count + (1 << shift) - 1) >> shift))
+        for slot in 0..<count {
+            let created = table[slot].createdAt
+            newest[slot >> shift] = slot & ((1 << shift) - 1) == 0 ? created : max(newest[slot >> shift], created)
+        }
+        newestCreated = newest
+        deadCount = (0..<count).count { table[$0].isDead }
     }
 
     deinit { facts.deallocate() }
