@@ -124,17 +124,20 @@ struct SearchExecution {
     mutating func run(_ request: SearchRequest, strategy: SearchStrategy = .automatic) -> [SearchHit] {
         scope = request.scope
         let priorModel = PriorModel(request, parameters)
+        let maxPrior = maximumPriorFactor(request)
+        let tables = states.map(\.facts) + [deltaFacts]
         priorBoundTable = []
+        priorBoundTable.reserveCapacity(tables.reduce(0) { $0 + $1.newestCreated.count })
         priorRuns = []
-        for table in states.map(\.facts) + [deltaFacts] {
-            priorRuns.append((priorBoundTable.count, table.rangeShift))
+        for table in tables {
+            priorRuns.append((priorBoundTable.count, table.runShift))
             // A document of the run created at the run's newest time, in the request's
             // category: the factor is monotonic in both, so no document of the run exceeds it.
             for newest in table.newestCreated {
                 priorBoundTable.append(priorModel.factor(SlotFacts(DocumentAttributes(category: request.category, createdAt: newest))))
             }
         }
-        priorBoundsVary = (priorBoundTable.min() ?? 0) < 0.98 * maximumPriorFactor(request)
+        priorBoundsVary = (priorBoundTable.min() ?? 0) < 0.98 * maxPrior
         let bases = self.bases
         let totalSlots = bases.last! + delta.slotCount
         var liveDocuments = delta.liveCount
@@ -155,7 +158,6 @@ struct SearchExecution {
         guard !groups.isEmpty, request.limit > 0 else { return [] }
         scratch.prepare(slots: totalSlots)
         defer { scratch.reset() }
-        let maxPrior = maximumPriorFactor(request)
         // With `allWordsFirst`, the documents with every word come first; the best of the
         // others fill the places they leave (they are among the overall top k, as at most k − 1
         // documents rank above any of them there).
@@ -791,18 +793,21 @@ struct SearchExecution {
         // turned away by one comparison with it.
         var worstScore = -Float.infinity
         var worstID = UInt64.max
+        /// Whether a document that scores at most `bound` stays out of the top k: below the
+        /// k-th best, or tied with it and losing on its id.
+        @inline(__always)
+        func cannotEnter(_ bound: Float, _ global: Int) -> Bool {
+            bound <= worstScore && (bound < worstScore || id(ofGlobal: global, bases: bases) > worstID)
+        }
         func consider(_ global: Int) {
             let text = scores[global]
             // Cheap tests first: a document that cannot beat the k-th best even with the
             // largest prior is not looked up — nor one that can only tie with it and loses
             // the tie on its id (ties are common among short, similar gaps).
             let bound = text * maxPrior
-            if bound <= worstScore && (bound < worstScore || id(ofGlobal: global, bases: bases) > worstID) { return }
+            if cannotEnter(bound, global) { return }
             // Then at the highest prior of its run of slots, where priors differ.
-            if vary {
-                let tighter = text * priorBound(ofGlobal: global, bases: bases)
-                if tighter <= worstScore && (tighter < worstScore || id(ofGlobal: global, bases: bases) > worstID) { return }
-            }
+            if vary && cannotEnter(text * priorBound(ofGlobal: global, bases: bases), global) { return }
             let facts = facts(ofGlobal: global, bases: bases)
             guard filter.admits(facts, restricted: restricted, team: { team(ofGlobal: global, bases: bases) }) else { return }
             heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))

@@ -34,15 +34,15 @@ final class SlotFactsTable: @unchecked Sendable {
     let count: Int
     let facts: UnsafeMutablePointer<SlotFacts>
     private(set) var deadCount = 0
-    /// The newest creation time in each run of `1 << rangeShift` slots (at most
-    /// ``rangeCount`` runs): no document of a run has a higher recency prior than one created
+    /// The newest creation time in each run of `1 << runShift` slots (at most
+    /// ``runCount`` runs): no document of a run has a higher recency prior than one created
     /// then. Slots mostly follow creation, so in a store of gaps of many ages a run spans a
     /// short time and bounds its documents' priors closely.
     let newestCreated: [Int64]
-    let rangeShift: Int
+    let runShift: Int
 
     /// How many runs of slots a table keeps the newest creation time of.
-    static let rangeCount = 64
+    static let runCount = 64
 
     init(count: Int, _ fact: (Int) -> SlotFacts) {
         self.count = count
@@ -50,8 +50,8 @@ final class SlotFactsTable: @unchecked Sendable {
         let table = facts
         for slot in 0..<count { (table + slot).initialize(to: fact(slot)) }
         var shift = 0
-        while (count &+ (1 << shift) &- 1) >> shift > Self.rangeCount { shift &+= 1 }
-        rangeShift = shift
+        while (count &+ (1 << shift) &- 1) >> shift > Self.runCount { shift &+= 1 }
+        runShift = shift
         // (No sentinel such as Int64.min: the prior's age is `now - createdAt`.)
         var newest = [Int64](repeating: 0, count: max(1, (count + (1 << shift) - 1) >> shift))
         for slot in 0..<count {
