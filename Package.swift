@@ -202,7 +202,7 @@ let package = Package(
         // A short end-to-end run of the built gapload binary.
         .testTarget(
             name: "gaploadTests",
-            dependencies: ["gapload", "GapTestSupport"],
+            dependencies: ["gapload", "GapStore", "GapTestSupport"],
             swiftSettings: strictSettings
         ),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import GapStore
 import GapTestSupport
 import Testing
 
@@ -80,6 +81,25 @@ import Testing
             #expect(report.lostWrites.acknowledged > 0 && report.lostWrites.lost.isEmpty)
             #expect(report.lostWrites.verifications.map(\.process).sorted() == [0, 1])
             #expect(report.lostWrites.verifications.allSatisfy { $0.checked == report.lostWrites.acknowledged })
+        }
+    }
+
+    @Test func buildsAStoreOfGapsOfManyAges() throws {
+        try withTemporaryDirectory { directory in
+            let store = directory + "/store"
+            let started = Date()
+            let build = try ChildProcess(try builtProduct(named: "gapload"), ["build", "--store", store, "--gaps", "20", "--age-days", "30"]).wait()
+            #expect(build.status == 0, "\(build.standardError)")
+            let gaps = try GapStore(path: store).listGaps(GapQuery(limit: 100)).items.map(\.gap).sorted { $0.id.number < $1.id.number }
+            #expect(gaps.count == 20)
+            // Oldest first, evenly over the 30 days before the build.
+            let created = gaps.map(\.createdAt)
+            #expect(zip(created, created.dropFirst()).allSatisfy { $0 < $1 })
+            let oldest = try #require(created.first), newest = try #require(created.last)
+            #expect(abs(newest.timeIntervalSince(oldest) - 30 * 86_400) < 1)
+            #expect(abs(newest.timeIntervalSince(started)) < 600)
+            let refused = try ChildProcess(try builtProduct(named: "gapload"), ["build", "--store", directory + "/other", "--gaps", "20", "--age-days", "40000"]).wait()
+            #expect(refused.status == 64 && refused.standardError.contains("--age-days must be between 0 and 36,500"), "\(refused.standardError)")
         }
     }
 

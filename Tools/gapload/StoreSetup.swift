@@ -15,6 +15,11 @@ struct CorpusOptions: ParsableArguments {
     @Option(help: "The GapCorpus seed, for generated gaps and generated queries.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp(
+        "Spread the new store's gaps' creation times evenly over the N days before the build, oldest first (0: all created during the build).",
+        discussion: "A store of gaps of many ages gives the recency prior its real spread (see BENCHMARKS.md).", valueName: "N"))
+    var ageDays = 0
+
     /// Whether any option asks for a new store to be built.
     var asksToBuild: Bool { corpus != nil || gaps != nil }
 
@@ -33,6 +38,9 @@ struct CorpusOptions: ParsableArguments {
     func validate() throws {
         if let gaps, !(1...10_000_000).contains(gaps) {
             throw ValidationError("--gaps must be between 1 and 10,000,000 (got \(gaps))")
+        }
+        if !(0...36_500).contains(ageDays) {
+            throw ValidationError("--age-days must be between 0 and 36,500 (got \(ageDays))")
         }
         if let corpus, !FileManager.default.isReadableFile(atPath: corpus) {
             throw ValidationError("cannot read the corpus file \(corpus); write one with `gapcorpus corpus`")
@@ -100,7 +108,11 @@ enum StoreSetup {
     /// Creates a store at `path` (which must not hold one yet) with the given gaps, its
     /// taxonomy taken from theirs; the search index is built once at the end. The store is
     /// closed on return (LMDB allows one open environment per file and process).
-    static func build(at path: String, gaps: [CorpusGap]) throws {
+    ///
+    /// - Parameter ageDays: When positive, the gaps were created over that many days before
+    ///   now, evenly and in order (ids follow creation, as in a store filled over time);
+    ///   otherwise they are created now.
+    static func build(at path: String, gaps: [CorpusGap], ageDays: Int = 0) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var options = GapStore.Options()
         options.indexUpkeep = .manual
@@ -118,13 +130,17 @@ enum StoreSetup {
                 try writer.addCategory(category, subcategories: subcategories[category] ?? [])
             }
         }
+        let now = Date()
+        let span = TimeInterval(ageDays) * 86_400
         // A thousand gaps per transaction: few disk flushes, bounded transaction size.
         for chunk in stride(from: 0, to: gaps.count, by: 1000) {
             try store.batch(isolatingOperations: false) { writer in
-                for gap in gaps[chunk..<min(gaps.count, chunk + 1000)] {
+                for index in chunk..<min(gaps.count, chunk + 1000) {
+                    let gap = gaps[index]
+                    let age = span * Double(gaps.count - 1 - index) / Double(max(gaps.count - 1, 1))
                     try writer.createGap(
                         GapDraft(title: gap.title, description: gap.description, category: gap.category,
-                                 subcategory: gap.subcategory, team: gap.team),
+                                 subcategory: gap.subcategory, team: gap.team, createdAt: ageDays > 0 ? now - age : nil),
                         by: "gapload")
                 }
             }
@@ -137,8 +153,9 @@ enum StoreSetup {
         let clock = ContinuousClock()
         let started = clock.now
         let gaps = try options.corpusGaps()
-        printError("Building a store of \(number(gaps.count)) gaps from \(options.sourceDescription) at \(path)…")
-        try build(at: path, gaps: gaps)
+        let ages = options.ageDays > 0 ? ", created over the \(number(options.ageDays)) days before now," : ""
+        printError("Building a store of \(number(gaps.count)) gaps\(ages) from \(options.sourceDescription) at \(path)…")
+        try build(at: path, gaps: gaps, ageDays: options.ageDays)
         printError("Built in \(String(format: "%.1f", (clock.now - started).inSeconds)) s.")
     }
 }
