@@ -469,6 +469,33 @@ struct TopKPropertyTests {
         Self.report(problems, queries: queries)
     }
 
+    /// The ranges a segment is walked in when priors differ: every slot in exactly one, each
+    /// range's ceiling at least the bound of every run in it, the highest ceiling first, and
+    /// runs whose bounds lie far apart never in one range.
+    @Test func slotRangesCoverEverySlotUnderTheirCeilings() {
+        var rng = SplitMix64(seed: 0x5107_4A6E)
+        for round in 0..<200 {
+            let shift = Int.random(in: 0...4, using: &rng)
+            let documentCount = Int.random(in: 1...(64 << shift), using: &rng)
+            let runCount = (documentCount + (1 << shift) - 1) >> shift
+            // Decaying with age, as recency priors do, with a late-filed gap now and then.
+            var bounds = (0..<runCount).map { 1 + 0.5 * Float(exp2(-Double(runCount - 1 - $0) / 4)) }
+            for _ in 0..<Int.random(in: 0...2, using: &rng) { bounds[Int.random(in: 0..<runCount, using: &rng)] = 1.5 }
+            let padding = Int.random(in: 0...3, using: &rng)
+            let table = [Float](repeating: 9, count: padding) + bounds + [9]
+            let ranges = BlockMaxSearch.slotRanges(documentCount: documentCount, runBounds: table[padding...], shift: shift)
+            var covered = [Int](repeating: 0, count: documentCount)
+            for (slots, ceiling) in ranges {
+                for slot in slots { covered[Int(slot)] += 1 }
+                let runs = Int(slots.lowerBound) >> shift...(Int(slots.upperBound) - 1) >> shift
+                #expect(runs.allSatisfy { bounds[$0] <= ceiling }, "round \(round): \(slots) under \(ceiling)")
+                #expect(runs.allSatisfy { bounds[$0] >= BlockMaxSearch.rangeCeilingRatio * ceiling }, "round \(round): \(slots)")
+            }
+            #expect(covered.allSatisfy { $0 == 1 }, "round \(round): slots walked \(Set(covered)) times")
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.ceiling >= $1.ceiling }, "round \(round): not highest first")
+        }
+    }
+
     /// All documents in one segment, none in the delta.
     @Test(arguments: strategies) func allDocumentsInASegment(strategy: SearchStrategy) throws {
         var rng = SplitMix64(seed: 0xA11_5E6)

@@ -37,6 +37,17 @@ struct GapBenchCommand: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Run the query set this many times (for profiling).") var repetitions = 1
     @Option(help: "Keep the built segment in this file and reuse it on later runs with the same corpus (for profiling the search alone).")
     var segmentCache: String?
+    @Option(help: ArgumentHelp(
+        "Give the gaps creation times spread evenly over the N days before a fixed reference time, oldest first, and search with the recency prior at that time (0: no recency prior).",
+        discussion: "With --segment-cache, the cache file's name gets the suffix .age-N (the segment holds the times).", valueName: "N"))
+    var ageDays = 0
+
+    /// "Now" for `--age-days`: fixed, so that runs and cached segments agree (2026-01-01 UTC).
+    static let referenceTime: Int64 = 1_767_225_600_000
+
+    func validate() throws {
+        if !(0...36_500).contains(ageDays) { throw ValidationError("--age-days must be between 0 and 36,500 (got \(ageDays))") }
+    }
 
     enum ScopeChoice: String, ExpressibleByArgument, CaseIterable {
         case auto, titles, all
@@ -79,6 +90,7 @@ struct GapBenchCommand: ParsableCommand {
         if let problem = parameters.problems.first { throw ValidationError(problem) }
         let decoder = JSONDecoder()
         // A cached segment makes the corpus unnecessary (and its decoding is slow under valgrind).
+        let segmentCache = segmentCache.map { ageDays > 0 ? "\($0).age-\(ageDays)" : $0 }
         let cached = segmentCache.flatMap { FileManager.default.contents(atPath: $0) }
         let corpusData = cached == nil ? try Data(contentsOf: URL(fileURLWithPath: corpus)) : Data()
         var documents: [IndexDocument] = []
@@ -92,6 +104,13 @@ struct GapBenchCommand: ParsableCommand {
             documents.append(IndexDocument(
                 id: UInt64(gap.index + 1), title: gap.title, description: gap.description,
                 attributes: DocumentAttributes(category: category)))
+        }
+        if ageDays > 0 {
+            let span = Double(ageDays) * 86_400_000
+            let last = Double(max(documents.count - 1, 1))
+            for i in documents.indices {
+                documents[i].attributes.createdAt = Self.referenceTime - Int64(span * Double(documents.count - 1 - i) / last)
+            }
         }
         let queryData = try Data(contentsOf: URL(fileURLWithPath: queries))
         var queryLines: [QueryLine] = []
@@ -128,7 +147,7 @@ struct GapBenchCommand: ParsableCommand {
             openSeconds = seconds(clock.now - start)
             func request(_ query: QueryLine) -> SearchRequest {
                 SearchRequest(title: query.title, description: query.description, limit: limit, prefixLastWord: prefix, scope: searchScope,
-                    allWordsFirst: prefix && !scoreOrder)
+                    allWordsFirst: prefix && !scoreOrder, now: ageDays > 0 ? Self.referenceTime : 0)
             }
             for query in queryLines.prefix(warmup) { _ = index.search(request(query), segments: [segment]) }
             for query in (0..<repetitions).flatMap({ _ in queryLines }) {
@@ -146,7 +165,8 @@ struct GapBenchCommand: ParsableCommand {
         let result = Result(
             engine: "gapsearch",
             mode: (prefix ? "prefix" : (noFuzzy ? "bm25f" : "bm25f+fuzzy")) + (searchScope == .titles ? ", titles" : "")
-                + (prefix && !scoreOrder ? ", all words first" : ""), build_seconds: buildSeconds,
+                + (prefix && !scoreOrder ? ", all words first" : "") + (ageDays > 0 ? ", gaps over \(ageDays) days" : ""),
+            build_seconds: buildSeconds,
             open_seconds: openSeconds, p50_ms: percentile(0.5), p90_ms: percentile(0.9), p99_ms: percentile(0.99),
             max_ms: sorted.last ?? 0, recall_at_1: Double(ranks.filter { ($0 ?? .max) <= 1 }.count) / n,
             recall_at_10: Double(ranks.filter { ($0 ?? .max) <= 10 }.count) / n,

@@ -111,7 +111,12 @@ struct AllWordsSearch {
             }
         }
         keep(matches, base: bases.last!)
-        return execution.select(request, bases: bases, from: matched)
+        // Where priors differ, newest first (matches come in slot order, and slots follow
+        // creation): recent gaps have the highest, so the k-th best rises early and more of
+        // the older matches are turned away before their facts are read. (Where they do not,
+        // slot order is better: a match tied with the k-th best loses the tie on its id at
+        // once.)
+        return execution.select(request, bases: bases, from: execution.priorBoundsVary ? matched.reversed() : matched)
     }
 
     /// The slots below `limit` in a list of every group (each list ascending), with their

@@ -89,14 +89,61 @@ struct BlockMaxSearch {
         }
         groupStarts.append(cursors.count)
         guard !cursors.isEmpty else { return }
+        let runs = execution.priorRuns[index]
+        let ranges = execution.priorBoundsVary
+            ? Self.slotRanges(documentCount: segment.documentCount, runBounds: execution.priorBoundTable[runs.start...], shift: runs.shift)
+            : [(slots: 0..<UInt32(segment.documentCount), ceiling: maxPrior)]
         state.blockSaturations(request.scope).withUnsafeBufferPointer { blockSaturations in
             var walk = SegmentWalk(
                 search: self, bounds: ascending.map { segmentBounds[$0] }, segment: segment, postings: postings, facts: state.facts.facts,
                 base: base, cursors: cursors, groupStarts: groupStarts, norms: state.norms, blockSaturations: blockSaturations.baseAddress!,
-                priorBounds: execution.priorBoundTable, priorStart: execution.priorRuns[index].start, priorShift: execution.priorRuns[index].shift)
+                priorBounds: execution.priorBoundTable, priorStart: runs.start, priorShift: runs.shift)
             defer { walk.deallocate() }
-            walk.run(into: &heap)
+            for range in ranges {
+                // Ranges come by ceiling, highest first: once one cannot reach the k-th best,
+                // none after it can.
+                guard walk.run(into: &heap, slots: range.slots, ceiling: range.ceiling) else { break }
+            }
         }
+    }
+
+    /// How far apart the highest priors of a range's runs of slots may be: within a range,
+    /// every document is held to the highest (see ``slotRanges(documentCount:runBounds:shift:)``).
+    static let rangeCeilingRatio: Float = 0.9
+
+    /// The segment's slots cut into ranges of neighbouring runs (see
+    /// ``SlotFactsTable/newestCreated``) whose highest priors lie within
+    /// ``rangeCeilingRatio`` of each other, newest first, each with the highest of them; the
+    /// ranges ordered by it, highest first.
+    ///
+    /// In a store of gaps of many ages, the priors of recent gaps are the highest, so walking
+    /// their ranges first raises the k-th best early, and the older ranges are walked with
+    /// their own, lower ceiling in place of the highest prior of all: more of their words
+    /// and blocks are left out, and a range that cannot reach the k-th best is not walked.
+    static func slotRanges(documentCount: Int, runBounds: ArraySlice<Float>, shift: Int) -> [(slots: Range<UInt32>, ceiling: Float)] {
+        let runCount = (documentCount + (1 << shift) - 1) >> shift
+        let first = runBounds.startIndex
+        var ranges: [(slots: Range<UInt32>, ceiling: Float)] = []
+        var upper = runCount - 1
+        while upper >= 0 {
+            var ceiling = runBounds[first + upper]
+            var least = ceiling
+            var lower = upper
+            // Every run's bound within the ratio of the highest in the range.
+            while lower > 0 {
+                let bound = runBounds[first + lower - 1]
+                guard min(least, bound) >= rangeCeilingRatio * max(ceiling, bound) else { break }
+                lower -= 1
+                ceiling = max(ceiling, bound)
+                least = min(least, bound)
+            }
+            ranges.append((UInt32(lower << shift)..<UInt32(min(documentCount, (upper + 1) << shift)), ceiling))
+            upper = lower - 1
+        }
+        // Stable: among equal ceilings, the newest first.
+        return ranges.enumerated().sorted { a, b in
+            a.element.ceiling != b.element.ceiling ? a.element.ceiling > b.element.ceiling : a.offset < b.offset
+        }.map(\.element)
     }
 }
 
@@ -105,7 +152,8 @@ struct BlockMaxSearch {
 /// exclusivity or uniqueness checks.
 private struct SegmentWalk {
     let bounds: [Float]
-    let maxPrior: Float
+    /// The highest prior of any document in the slots being walked.
+    var maxPrior: Float
     let groupCount: Int
     /// Every group's bound together, and whether the query has a single group (then a
     /// block bound is exactly comparable with a document's score; see `skipBlocks`).
@@ -131,7 +179,8 @@ private struct SegmentWalk {
     let docs: UnsafePointer<UInt32>
     let frequencies: UnsafePointer<UInt8>
     let ids: UnsafePointer<UInt64>
-    let limit: UInt32
+    /// The end of the slots being walked.
+    var limit: UInt32
     let norms: Norms
     let factors: UnsafePointer<Float>
     let blockSaturations: UnsafePointer<Float>
@@ -210,10 +259,24 @@ private struct SegmentWalk {
         touchedGroups.deallocate()
     }
 
-    mutating func run(into heap: inout TopK<SearchExecution.Candidate>) {
+    /// Walks the documents of `slots`, whose priors are at most `ceiling`, into `heap`.
+    /// Returns false if none of them could reach the k-th best (nothing was walked).
+    mutating func run(into heap: inout TopK<SearchExecution.Candidate>, slots: Range<UInt32>, ceiling: Float) -> Bool {
+        maxPrior = ceiling
+        limit = slots.upperBound
+        next = slots.lowerBound
+        for c in 0..<cursorCount {
+            let start = cursors[c].termStart
+            cursors[c].position = start
+            cursors[c].doc = docs[start]
+            advance(c, to: slots.lowerBound)
+        }
+        for g in 0..<groupCount { isEnumerating[g] = false }
+        probing = []
+        probingBounds = [0]
         threshold = heap.threshold?.score ?? -.infinity
         worstID = heap.threshold?.id ?? 0
-        guard plan() else { return }
+        guard plan() else { return false }
         for c in 0..<cursorCount { skipBlocks(c) }
         rebuildQueue()
         let filter = request.filter
@@ -289,6 +352,7 @@ private struct SegmentWalk {
                 rebuildQueue()
             }
         }
+        return true
     }
 
     /// Chooses which groups to enumerate: any set such that the others' bounds together

@@ -90,7 +90,7 @@ struct SearchExecution {
     /// Whether some run's bound is well below the highest prior (gaps of many ages): only then
     /// are documents held to their run's bound outside the document-at-a-time walk (looking it
     /// up costs more than it saves when every gap is recent).
-    private var priorBoundsVary = false
+    private(set) var priorBoundsVary = false
 
     init(
         analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: DeltaIndex,
@@ -206,7 +206,12 @@ struct SearchExecution {
             for candidate in select(wider, bases: bases, from: nil) where !excluded.contains(candidate.global) { heap.insert(candidate) }
         }
         let search = BlockMaxSearch(execution: self, request: request, groups: groups, maxPrior: maxPrior, excluded: excluded)
-        for index in segments.indices { search.search(segment: index, base: bases[index], into: &heap) }
+        // Where priors differ, the newest segments first: their gaps have the highest, so the
+        // k-th best rises early. (Where they do not, the oldest first: a document tied with
+        // the k-th best loses the tie on its id at once. The results are the same.)
+        for index in priorBoundsVary ? Array(segments.indices.reversed()) : Array(segments.indices) {
+            search.search(segment: index, base: bases[index], into: &heap)
+        }
         return heap.sortedDescending()
     }
 
