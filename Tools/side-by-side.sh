@@ -4,7 +4,7 @@
 # p50 / p99 and the means. Sequential runs minutes apart can differ by more than a change does;
 # two runs at once see the same machine.
 #
-# Usage: Tools/side-by-side.sh BEFORE AFTER CORPUS QUERIES [SEGMENT_DIR] [ROUNDS] [REPEAT]
+# Usage: Tools/side-by-side.sh BEFORE AFTER CORPUS QUERIES [SEGMENT_DIR] [ROUNDS] [REPEAT] [OPTION...]
 #   BEFORE, AFTER  gapbench executables (e.g. copies of .build/release/gapbench at two commits)
 #   CORPUS         a gapcorpus corpus (JSON lines)
 #   QUERIES        a gapcorpus query file
@@ -12,16 +12,19 @@
 #                  both binaries must read the same segment format)
 #   ROUNDS         pairs of runs (default 2, i.e. 4 runs of each binary)
 #   REPEAT         passes over the query set per run (default 1)
+#   OPTION...      further gapbench options for both (e.g. --age-days 1095; give the three
+#                  above first)
 set -euo pipefail
 
 if [[ $# -lt 4 ]]; then
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 fi
 before=$1 after=$2 corpus=$3 queries=$4
 segments=${5:-}
 rounds=${6:-2}
 repeat=${7:-1}
+options=("${@:8}")
 for binary in "$before" "$after"; do
     [[ -x $binary ]] || { echo "side-by-side: $binary is not an executable" >&2; exit 2; }
 done
@@ -41,11 +44,11 @@ segment="$segments/$(basename "$corpus").segment"
 run() {
     local binary=$1 core=$2
     taskset -c "$core" "$binary" --corpus "$corpus" --queries "$queries" --table --repeat "$repeat" \
-        --segment-cache "$segment" | awk '/^latency/ { print $4, $8 }'
+        --segment-cache "$segment" "${options[@]}" | awk '/^latency/ { print $4, $8 }'
 }
 
 # Build the segment once, before any timed run.
-"$before" --corpus "$corpus" --queries "$queries" --table --warmup 0 --segment-cache "$segment" > /dev/null
+"$before" --corpus "$corpus" --queries "$queries" --table --warmup 0 --segment-cache "$segment" "${options[@]}" > /dev/null
 
 for ((round = 1; round <= rounds; round++)); do
     for cores in "0 1" "1 0"; do
