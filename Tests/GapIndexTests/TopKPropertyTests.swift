@@ -469,6 +469,55 @@ struct TopKPropertyTests {
         Self.report(problems, queries: queries)
     }
 
+    /// Most gaps have the query's words, a few in short titles (the best matches) at any age,
+    /// the others in long ones; priors on, over three years. As-you-type with every word first
+    /// then goes newest first, range by range, and may pass over an older range only when even
+    /// its best match could not enter the top k — the short titles of middle age must still win.
+    /// (The mutation that passes over a range at 0.8 of its bound fails it.)
+    @Test func allWordsNewestFirstKeepsOlderBetterMatches() throws {
+        var rng = SplitMix64(seed: 0xA11_0F_01D)
+        var parameters = Self.parameters
+        parameters.recencyBoost = 0.5
+        let day: Int64 = 86_400_000
+        let now = 1100 * day
+        let fillers = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+        var problems: [String] = []
+        var queries = 0
+        for round in 0..<8 {
+            let count = [600, 2500, 4000, 1500][round % 4]
+            let shortShare = [0.005, 0.02, 0.05][round % 3]
+            let corpus = (1...UInt64(count)).map { id -> IndexDocument in
+                let short = Double.random(in: 0..<1, using: &rng) < shortShare
+                let filler = (0..<(short ? 0 : Int.random(in: 3...8, using: &rng))).map { _ in fillers.randomElement(using: &rng)! }
+                // A third lack a word (every gap with both would give them an idf of almost 0).
+                let words = [["export", "dashboard"], ["export", "report"], ["sync", "dashboard"]][Int.random(in: 0..<6, using: &rng) / 4 * Int.random(in: 1...2, using: &rng)]
+                return IndexDocument(
+                    id: id, title: (words + filler).joined(separator: " "), description: "",
+                    attributes: DocumentAttributes(createdAt: Int64(id) * (3 * 365 * day) / Int64(count)))
+            }
+            // Mostly in id order over the parts, as a store's segments are.
+            let cuts = [count * 7 / 10, count * 19 / 20]
+            let parts = [Array(corpus[..<cuts[0]]), Array(corpus[cuts[0]..<cuts[1]]), Array(corpus[cuts[1]...])]
+            let brute = BruteForce(corpus, parameters: parameters, averagesOf: parts[0])
+            try withSegment(parts[0], sequence: 10) { base, _ in
+                try withSegment(parts[1], sequence: 11) { recent, _ in
+                    let segments = [base, recent]
+                    let index = LiveIndex(parameters: parameters)
+                    index.update(segments: segments, documents: parts[2], through: 12)
+                    // (Whole words: the brute force has no prefix completions.)
+                    for title in ["export dashboard", "dashboard export", "export dashboard alpha"] {
+                        for limit in [1, 5, 10] {
+                            let request = SearchRequest(title: title, limit: limit, scope: .titles, allWordsFirst: true, now: now)
+                            problems += brute.check(index.search(request, segments: segments), request, context: "round \(round) \(title) k=\(limit)")
+                            queries += 1
+                        }
+                    }
+                }
+            }
+        }
+        Self.report(problems, queries: queries)
+    }
+
     /// The ranges a segment is walked in when priors differ: every slot in exactly one, each
     /// range's ceiling at least the bound of every run in it, the highest ceiling first, and
     /// runs whose bounds lie far apart never in one range.

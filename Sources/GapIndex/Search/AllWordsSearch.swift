@@ -51,6 +51,12 @@ struct AllWordsSearch {
     /// The best `request.limit` documents matching every group, best first: their text
     /// scores go into the scratch accumulators, from which the search's own selection
     /// (filters, priors, ties) picks the top k; the accumulators are zero again after.
+    ///
+    /// Where priors differ, the parts go newest first (the delta, then the segments from the
+    /// last), each segment in ranges of slots highest prior bound first (see
+    /// ``BlockMaxSearch/slotRanges(documentCount:runBounds:shift:)``), the top k selected after
+    /// each: a range whose best possible match — every word at its bound, at the range's
+    /// highest prior — stays below the k-th best is not intersected, nor is any after it.
     func top(bases: [Int]) -> [SearchExecution.Candidate] {
         // The accumulators are zero on entry; a part's (a segment's or the delta's) stay zero
         // until its matches are kept, so they serve its intersection as the dense array.
@@ -63,25 +69,66 @@ struct AllWordsSearch {
             }
         }
         defer { for global in matched { scores[Int(global)] = 0 } }
-        for (index, segment) in execution.segments.enumerated() {
-            let postings = segment.postings(request.scope)
-            let lists = groups.map { group in
-                group.variants.compactMap { variant -> List? in
-                    let term = variant.segmentTerms[index]
-                    guard term >= 0 else { return nil }
-                    let start = Int(postings.starts[term])
-                    return List(
-                        docs: postings.docs + start, frequencies: postings.frequencies + 2 * start,
-                        count: Int(postings.starts[term + 1]) - start, scale: variant.scale,
-                        impacts: execution.impacts(segment: index, term: term))
-                }
+        guard execution.priorBoundsVary else {
+            for index in execution.segments.indices {
+                keep(segmentMatches(index, slots: 0..<UInt32(execution.segments[index].documentCount), bases: bases), base: bases[index])
             }
-            let factors = UnsafePointer(execution.states[index].norms.factors)
-            let matches = Self.intersection(
-                lists, factors: factors, k1: execution.parameters.k1, slots: segment.documentCount, best: execution.scratch.best + bases[index],
-                dense: scores + bases[index])
-            keep(matches, base: bases[index])
+            keep(deltaMatches(bases: bases), base: bases.last!)
+            return execution.select(request, bases: bases, from: matched)
         }
+        var top: [SearchExecution.Candidate] = []
+        // The top k of the previous selection and the new matches, newest first: the top k of
+        // all matches so far.
+        func select(since count: Int) {
+            guard matched.count > count else { return }
+            top = execution.select(request, bases: bases, from: top.map { UInt32($0.global) } + matched[count...].reversed())
+        }
+        keep(deltaMatches(bases: bases), base: bases.last!)
+        select(since: 0)
+        for index in execution.segments.indices.reversed() {
+            let segment = execution.segments[index]
+            let runs = execution.priorRuns[index]
+            let best = groups.reduce(Float(0)) { $0 + execution.bound($1, segment: index) }
+            let ranges = BlockMaxSearch.slotRanges(
+                documentCount: segment.documentCount, runBounds: execution.priorBoundTable[runs.start...], shift: runs.shift)
+            for range in ranges {
+                // Ranges come by ceiling, highest first.
+                if top.count == request.limit, let kth = top.last?.score, best * range.ceiling < kth { break }
+                let before = matched.count
+                keep(segmentMatches(index, slots: range.slots, bases: bases), base: bases[index])
+                select(since: before)
+            }
+        }
+        return top
+    }
+
+    /// The matches among segment `index`'s slots in `slots`.
+    private func segmentMatches(_ index: Int, slots: Range<UInt32>, bases: [Int]) -> [(slot: UInt32, score: Float)] {
+        let segment = execution.segments[index]
+        let postings = segment.postings(request.scope)
+        let whole = slots.lowerBound == 0 && slots.upperBound >= UInt32(segment.documentCount)
+        let lists = groups.map { group in
+            group.variants.compactMap { variant -> List? in
+                let term = variant.segmentTerms[index]
+                guard term >= 0 else { return nil }
+                let termStart = Int(postings.starts[term])
+                let termEnd = Int(postings.starts[term + 1])
+                // The postings of the slots in range (all of them for the whole segment).
+                let start = whole ? termStart : gallop(postings.docs, from: termStart, to: termEnd, toward: slots.lowerBound)
+                let end = whole ? termEnd : gallop(postings.docs, from: start, to: termEnd, toward: slots.upperBound)
+                return List(
+                    docs: postings.docs + start, frequencies: postings.frequencies + 2 * start, count: end - start, scale: variant.scale,
+                    impacts: execution.impacts(segment: index, term: term).map { $0 + (start - termStart) })
+            }
+        }
+        let factors = UnsafePointer(execution.states[index].norms.factors)
+        return Self.intersection(
+            lists, factors: factors, k1: execution.parameters.k1, slots: segment.documentCount, best: execution.scratch.best + bases[index],
+            dense: execution.scratch.scores + bases[index])
+    }
+
+    /// The matches in the delta.
+    private func deltaMatches(bases: [Int]) -> [(slot: UInt32, score: Float)] {
         // The delta keeps an array per term: copied into one buffer (the delta is small), so
         // that its lists are pointers like a segment's. A titles search's delta norms score a
         // posting in a description only 0, which is no match.
@@ -98,7 +145,7 @@ struct AllWordsSearch {
                 frequencies += delta.postingFrequencies[term]
             }
         }
-        let matches = docs.withUnsafeBufferPointer { docs in
+        return docs.withUnsafeBufferPointer { docs in
             frequencies.withUnsafeBufferPointer { frequencies in
                 let lists = extents.map { group in
                     group.map { List(docs: docs.baseAddress! + $0.start, frequencies: frequencies.baseAddress! + 2 * $0.start, count: $0.count, scale: $0.scale) }
@@ -107,16 +154,9 @@ struct AllWordsSearch {
                     ? []
                     : Self.intersection(
                         lists, factors: UnsafePointer(execution.deltaNorms.factors), k1: execution.parameters.k1, slots: delta.slotCount,
-                        best: execution.scratch.best + bases.last!, dense: scores + bases.last!)
+                        best: execution.scratch.best + bases.last!, dense: execution.scratch.scores + bases.last!)
             }
         }
-        keep(matches, base: bases.last!)
-        // Where priors differ, newest first (matches come in slot order, and slots follow
-        // creation): recent gaps have the highest, so the k-th best rises early and more of
-        // the older matches are turned away before their facts are read. (Where they do not,
-        // slot order is better: a match tied with the k-th best loses the tie on its id at
-        // once.)
-        return execution.select(request, bases: bases, from: execution.priorBoundsVary ? matched.reversed() : matched)
     }
 
     /// The slots below `limit` in a list of every group (each list ascending), with their
