@@ -111,6 +111,9 @@ import Testing
             let run = try ChildProcess(try builtProduct(named: "gapload"), ["--store", store, "--gaps", "20"]).wait()
             #expect(run.status == 64)
             #expect(run.standardError.contains("already holds a store"))
+            // Ages apply to a store being built, not to one that exists.
+            let aged = try ChildProcess(try builtProduct(named: "gapload"), ["--store", store, "--age-days", "30"]).wait()
+            #expect(aged.status == 64 && aged.standardError.contains("--age-days ask to build one"), "\(aged.standardError)")
         }
     }
 }

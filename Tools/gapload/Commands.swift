@@ -63,9 +63,9 @@ extension GapLoadCommand {
             if let queries, !FileManager.default.isReadableFile(atPath: queries) {
                 throw ValidationError("cannot read the query file \(queries); write one with `gapcorpus queries`")
             }
-            if let store, StoreSetup.holdsStore(store), corpus.asksToBuild {
+            if let store, StoreSetup.holdsStore(store), corpus.asksToBuild || corpus.ageDays > 0 {
                 throw ValidationError(
-                    "\(store) already holds a store, and --gaps/--corpus ask to build one: give a new --store path to build, or drop --gaps/--corpus to load-test the store as it is")
+                    "\(store) already holds a store, and --gaps/--corpus/--age-days ask to build one: give a new --store path to build, or drop them to load-test the store as it is")
             }
             if store == nil || !StoreSetup.holdsStore(store!), !corpus.asksToBuild {
                 throw ValidationError(
