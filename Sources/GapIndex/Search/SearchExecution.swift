@@ -91,6 +91,11 @@ struct SearchExecution {
     /// are documents held to their run's bound outside the document-at-a-time walk (looking it
     /// up costs more than it saves when every gap is recent).
     private(set) var priorBoundsVary = false
+    /// Where the run bounds vary: the highest of them over each cell of `1 << priorGridShift`
+    /// global slots (the runs the cell overlaps, of any part), so that a document's bound is
+    /// one read (``priorBound(ofGlobal:)``).
+    private var priorGrid: [Float] = []
+    private var priorGridShift = 0
 
     init(
         analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: DeltaIndex,
@@ -140,6 +145,7 @@ struct SearchExecution {
         priorBoundsVary = (priorBoundTable.min() ?? 0) < 0.98 * maxPrior
         let bases = self.bases
         let totalSlots = bases.last! + delta.slotCount
+        if priorBoundsVary { fillPriorGrid(bases: bases, totalSlots: totalSlots) }
         var liveDocuments = delta.liveCount
         for (segment, state) in zip(segments, states) {
             liveDocuments += segment.documentCount - state.deadCount
@@ -367,7 +373,7 @@ struct SearchExecution {
             for i in 0..<listed {
                 let global = Int(survivors[i])
                 survivors[reaching] = survivors[i]
-                reaching &+= Int(unsafeBitCast((scores[global] + rest) * priorBound(ofGlobal: global, bases: bases) >= kth, to: UInt8.self))
+                reaching &+= Int(unsafeBitCast((scores[global] + rest) * priorBound(ofGlobal: global) >= kth, to: UInt8.self))
             }
             listed = reaching
         }
@@ -812,7 +818,7 @@ struct SearchExecution {
             let bound = text * maxPrior
             if cannotEnter(bound, global) { return }
             // Then at the highest prior of its run of slots, where priors differ.
-            if vary && cannotEnter(text * priorBound(ofGlobal: global, bases: bases), global) { return }
+            if vary && cannotEnter(text * priorBound(ofGlobal: global), global) { return }
             let facts = facts(ofGlobal: global, bases: bases)
             guard filter.admits(facts, restricted: restricted, team: { team(ofGlobal: global, bases: bases) }) else { return }
             heap.insert(Candidate(global: global, id: id(ofGlobal: global, bases: bases), score: text * priorModel.factor(facts)))
@@ -859,15 +865,32 @@ struct SearchExecution {
         return segmentFacts[index][global - bases[index]]
     }
 
-    /// At least the prior factor of the document at a global slot (its run's bound, see
-    /// ``priorBoundTable``): a document that cannot reach the k-th best at it is turned away
-    /// without reading its facts.
-    @inline(never)
-    func priorBound(ofGlobal global: Int, bases: [Int]) -> Float {
-        var index = bases.count - 1
-        while bases[index] > global { index -= 1 }
-        let runs = priorRuns[index]
-        return priorBoundTable[runs.start + (global - bases[index]) >> runs.shift]
+    /// At least the prior factor of the document at a global slot (the bound of its run or of
+    /// a neighbouring one, see ``priorGrid``): a document that cannot reach the k-th best at it
+    /// is turned away without reading its facts. Only where the run bounds vary.
+    @inline(__always)
+    func priorBound(ofGlobal global: Int) -> Float {
+        priorGrid[global &>> priorGridShift]
+    }
+
+    /// Fills ``priorGrid`` from the run bounds, in cells of at most a 256th of the slots: a
+    /// few cells to a run of a large segment (the bound of a cell across two runs is the
+    /// higher, a little loose), and a few runs to a cell in small parts.
+    private mutating func fillPriorGrid(bases: [Int], totalSlots: Int) {
+        var shift = 0
+        while totalSlots >> shift >= 256 { shift += 1 }
+        var grid = [Float](repeating: 0, count: (totalSlots >> shift) + 1)
+        for (part, runs) in priorRuns.enumerated() {
+            let count = part < segments.count ? segments[part].documentCount : delta.slotCount
+            for run in 0..<((count + (1 << runs.shift) - 1) >> runs.shift) {
+                let first = bases[part] + run << runs.shift
+                let last = bases[part] + min(count, (run + 1) << runs.shift) - 1
+                let bound = priorBoundTable[runs.start + run]
+                for cell in first >> shift...last >> shift { grid[cell] = max(grid[cell], bound) }
+            }
+        }
+        priorGrid = grid
+        priorGridShift = shift
     }
 
     private func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {
