@@ -279,7 +279,9 @@ struct SearchExecution {
             // Phase 2 pays per candidate and group; while more documents would survive than
             // the next group has postings, accumulating that group for all is cheaper (and
             // leaves fewer survivors).
-            guard markReaching(survivalCut(rest: rest, kth: kth, maxPrior: maxPrior)) <= groups[index + 1].postingCount else {
+            let marked = priorBoundsVary
+                ? markReaching(rest: rest, kth: kth) : markReaching(survivalCut(rest: rest, kth: kth, maxPrior: maxPrior))
+            guard marked <= groups[index + 1].postingCount else {
                 clearMarks(totalSlots: totalSlots)
                 continue
             }
@@ -411,15 +413,29 @@ struct SearchExecution {
     /// decides exactly) and returns how many: about how many would survive.
     private func markReaching(_ cut: Float) -> Int {
         let scores = scratch.scores
+        return mark { scores[$0] >= cut }
+    }
+
+    /// ``markReaching(_:)`` where priors differ: marks the touched documents that can reach
+    /// `kth` with `rest` more at the highest prior of their run (the test the survivors' pass
+    /// makes first), so the count is not inflated by old documents no prior lifts that far.
+    private func markReaching(rest: Float, kth: Float) -> Int {
+        let scores = scratch.scores
+        return mark { (scores[$0] + rest) * priorBound(ofGlobal: $0) >= kth }
+    }
+
+    /// Marks the touched documents (global slots) for which `reaches` holds; returns how many.
+    @inline(__always)
+    private func mark(where reaches: (Int) -> Bool) -> Int {
         let touched = scratch.touched
         let bits = scratch.bits
         var count = 0
         for i in 0..<scratch.touchedCount {
             let global = Int(touched[i])
-            // Without a branch on the score: its outcome is a coin toss.
-            let reaches = UInt64(unsafeBitCast(scores[global] >= cut, to: UInt8.self))
-            bits[global &>> 6] |= reaches &<< UInt64(global & 63)
-            count &+= Int(reaches)
+            // Without a branch on the test: its outcome is a coin toss.
+            let hit = UInt64(unsafeBitCast(reaches(global), to: UInt8.self))
+            bits[global &>> 6] |= hit &<< UInt64(global & 63)
+            count &+= Int(hit)
         }
         return count
     }
