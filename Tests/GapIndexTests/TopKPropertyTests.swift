@@ -532,13 +532,13 @@ struct TopKPropertyTests {
             for _ in 0..<Int.random(in: 0...2, using: &rng) { bounds[Int.random(in: 0..<runCount, using: &rng)] = 1.5 }
             let padding = Int.random(in: 0...3, using: &rng)
             let table = [Float](repeating: 9, count: padding) + bounds + [9]
-            let ranges = BlockMaxSearch.slotRanges(documentCount: documentCount, runBounds: table[padding...], shift: shift)
+            let ranges = SearchExecution.slotRanges(documentCount: documentCount, runBounds: table[padding...], shift: shift)
             var covered = [Int](repeating: 0, count: documentCount)
             for (slots, ceiling) in ranges {
                 for slot in slots { covered[Int(slot)] += 1 }
                 let runs = Int(slots.lowerBound) >> shift...(Int(slots.upperBound) - 1) >> shift
                 #expect(runs.allSatisfy { bounds[$0] <= ceiling }, "round \(round): \(slots) under \(ceiling)")
-                #expect(runs.allSatisfy { bounds[$0] >= BlockMaxSearch.rangeCeilingRatio * ceiling }, "round \(round): \(slots)")
+                #expect(runs.allSatisfy { bounds[$0] >= SearchExecution.rangeCeilingRatio * ceiling }, "round \(round): \(slots)")
             }
             #expect(covered.allSatisfy { $0 == 1 }, "round \(round): slots walked \(Set(covered)) times")
             #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.ceiling >= $1.ceiling }, "round \(round): not highest first")

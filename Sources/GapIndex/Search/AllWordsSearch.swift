@@ -54,7 +54,7 @@ struct AllWordsSearch {
     ///
     /// Where priors differ, the parts go newest first (the delta, then the segments from the
     /// last), each segment in ranges of slots highest prior bound first (see
-    /// ``BlockMaxSearch/slotRanges(documentCount:runBounds:shift:)``), the top k selected after
+    /// ``SearchExecution/slotRanges(documentCount:runBounds:shift:)``), the top k selected after
     /// each: a range whose best possible match — every word at its bound, at the range's
     /// highest prior — stays below the k-th best is not intersected, nor is any after it.
     func top(bases: [Int]) -> [SearchExecution.Candidate] {
@@ -86,12 +86,8 @@ struct AllWordsSearch {
         keep(deltaMatches(bases: bases), base: bases.last!)
         select(since: 0)
         for index in execution.segments.indices.reversed() {
-            let segment = execution.segments[index]
-            let runs = execution.priorRuns[index]
             let best = groups.reduce(Float(0)) { $0 + execution.bound($1, segment: index) }
-            let ranges = BlockMaxSearch.slotRanges(
-                documentCount: segment.documentCount, runBounds: execution.priorBoundTable[runs.start...], shift: runs.shift)
-            for range in ranges {
+            for range in execution.priorRanges[index] {
                 // Ranges come by ceiling, highest first.
                 if top.count == request.limit, let kth = top.last?.score, best * range.ceiling < kth { break }
                 let before = matched.count

@@ -90,9 +90,7 @@ struct BlockMaxSearch {
         groupStarts.append(cursors.count)
         guard !cursors.isEmpty else { return }
         let runs = execution.priorRuns[index]
-        let ranges = execution.priorBoundsVary
-            ? Self.slotRanges(documentCount: segment.documentCount, runBounds: execution.priorBoundTable[runs.start...], shift: runs.shift)
-            : [(slots: 0..<UInt32(segment.documentCount), ceiling: maxPrior)]
+        let ranges = execution.priorBoundsVary ? execution.priorRanges[index] : [(slots: 0..<UInt32(segment.documentCount), ceiling: maxPrior)]
         state.blockSaturations(request.scope).withUnsafeBufferPointer { blockSaturations in
             var walk = SegmentWalk(
                 search: self, bounds: ascending.map { segmentBounds[$0] }, segment: segment, postings: postings, facts: state.facts.facts,
@@ -105,45 +103,6 @@ struct BlockMaxSearch {
                 guard walk.run(into: &heap, slots: range.slots, ceiling: range.ceiling) else { break }
             }
         }
-    }
-
-    /// How far apart the highest priors of a range's runs of slots may be: within a range,
-    /// every document is held to the highest (see ``slotRanges(documentCount:runBounds:shift:)``).
-    static let rangeCeilingRatio: Float = 0.9
-
-    /// The segment's slots cut into ranges of neighbouring runs (see
-    /// ``SlotFactsTable/newestCreated``) whose highest priors lie within
-    /// ``rangeCeilingRatio`` of each other, newest first, each with the highest of them; the
-    /// ranges ordered by it, highest first.
-    ///
-    /// In a store of gaps of many ages, the priors of recent gaps are the highest, so walking
-    /// their ranges first raises the k-th best early, and the older ranges are walked with
-    /// their own, lower ceiling in place of the highest prior of all: more of their words
-    /// and blocks are left out, and a range that cannot reach the k-th best is not walked.
-    static func slotRanges(documentCount: Int, runBounds: ArraySlice<Float>, shift: Int) -> [(slots: Range<UInt32>, ceiling: Float)] {
-        let runCount = (documentCount + (1 << shift) - 1) >> shift
-        let first = runBounds.startIndex
-        var ranges: [(slots: Range<UInt32>, ceiling: Float)] = []
-        var upper = runCount - 1
-        while upper >= 0 {
-            var ceiling = runBounds[first + upper]
-            var least = ceiling
-            var lower = upper
-            // Every run's bound within the ratio of the highest in the range.
-            while lower > 0 {
-                let bound = runBounds[first + lower - 1]
-                guard min(least, bound) >= rangeCeilingRatio * max(ceiling, bound) else { break }
-                lower -= 1
-                ceiling = max(ceiling, bound)
-                least = min(least, bound)
-            }
-            ranges.append((UInt32(lower << shift)..<UInt32(min(documentCount, (upper + 1) << shift)), ceiling))
-            upper = lower - 1
-        }
-        // Stable: among equal ceilings, the newest first.
-        return ranges.enumerated().sorted { a, b in
-            a.element.ceiling != b.element.ceiling ? a.element.ceiling > b.element.ceiling : a.offset < b.offset
-        }.map(\.element)
     }
 }
 

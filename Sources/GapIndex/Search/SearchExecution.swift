@@ -96,6 +96,9 @@ struct SearchExecution {
     /// one read (``priorBound(ofGlobal:)``).
     private var priorGrid: [Float] = []
     private var priorGridShift = 0
+    /// Where the run bounds vary: each segment's slots in ranges of runs, highest bound first
+    /// (``slotRanges(documentCount:runBounds:shift:)``).
+    private(set) var priorRanges: [[(slots: Range<UInt32>, ceiling: Float)]] = []
 
     init(
         analyzer: Analyzer, parameters: RankingParameters, segments: [Segment], states: [SegmentState], delta: DeltaIndex,
@@ -145,7 +148,7 @@ struct SearchExecution {
         priorBoundsVary = (priorBoundTable.min() ?? 0) < 0.98 * maxPrior
         let bases = self.bases
         let totalSlots = bases.last! + delta.slotCount
-        if priorBoundsVary { fillPriorGrid(bases: bases, totalSlots: totalSlots) }
+        if priorBoundsVary { derivePriorLookups(bases: bases, totalSlots: totalSlots) }
         var liveDocuments = delta.liveCount
         for (segment, state) in zip(segments, states) {
             liveDocuments += segment.documentCount - state.deadCount
@@ -889,10 +892,14 @@ struct SearchExecution {
         priorGrid[global &>> priorGridShift]
     }
 
-    /// Fills ``priorGrid`` from the run bounds, in cells of at most a 256th of the slots: a
-    /// few cells to a run of a large segment (the bound of a cell across two runs is the
-    /// higher, a little loose), and a few runs to a cell in small parts.
-    private mutating func fillPriorGrid(bases: [Int], totalSlots: Int) {
+    /// Fills ``priorRanges`` and ``priorGrid`` from the run bounds, the grid in cells of at
+    /// most a 256th of the slots: a few cells to a run of a large segment (the bound of a cell
+    /// across two runs is the higher, a little loose), and a few runs to a cell in small parts.
+    private mutating func derivePriorLookups(bases: [Int], totalSlots: Int) {
+        priorRanges = segments.indices.map { index in
+            Self.slotRanges(
+                documentCount: segments[index].documentCount, runBounds: priorBoundTable[priorRuns[index].start...], shift: priorRuns[index].shift)
+        }
         var shift = 0
         while totalSlots >> shift >= 256 { shift += 1 }
         var grid = [Float](repeating: 0, count: (totalSlots >> shift) + 1)
@@ -907,6 +914,46 @@ struct SearchExecution {
         }
         priorGrid = grid
         priorGridShift = shift
+    }
+
+    /// How far apart the highest priors of a range's runs of slots may be: within a range,
+    /// every document is held to the highest (see ``slotRanges(documentCount:runBounds:shift:)``).
+    static let rangeCeilingRatio: Float = 0.9
+
+    /// The segment's slots cut into ranges of neighbouring runs (see
+    /// ``SlotFactsTable/newestCreated``) whose highest priors lie within
+    /// ``rangeCeilingRatio`` of each other, newest first, each with the highest of them; the
+    /// ranges ordered by it, highest first.
+    ///
+    /// In a store of gaps of many ages, the priors of recent gaps are the highest, so searching
+    /// their ranges first raises the k-th best early, and the older ranges are searched with
+    /// their own, lower ceiling in place of the highest prior of all: more of their words
+    /// and blocks are left out, and a range that cannot reach the k-th best is not searched
+    /// (``BlockMaxSearch``, ``AllWordsSearch``).
+    static func slotRanges(documentCount: Int, runBounds: ArraySlice<Float>, shift: Int) -> [(slots: Range<UInt32>, ceiling: Float)] {
+        let runCount = (documentCount + (1 << shift) - 1) >> shift
+        let first = runBounds.startIndex
+        var ranges: [(slots: Range<UInt32>, ceiling: Float)] = []
+        var upper = runCount - 1
+        while upper >= 0 {
+            var ceiling = runBounds[first + upper]
+            var least = ceiling
+            var lower = upper
+            // Every run's bound within the ratio of the highest in the range.
+            while lower > 0 {
+                let bound = runBounds[first + lower - 1]
+                guard min(least, bound) >= rangeCeilingRatio * max(ceiling, bound) else { break }
+                lower -= 1
+                ceiling = max(ceiling, bound)
+                least = min(least, bound)
+            }
+            ranges.append((UInt32(lower << shift)..<UInt32(min(documentCount, (upper + 1) << shift)), ceiling))
+            upper = lower - 1
+        }
+        // Stable: among equal ceilings, the newest first.
+        return ranges.enumerated().sorted { a, b in
+            a.element.ceiling != b.element.ceiling ? a.element.ceiling > b.element.ceiling : a.offset < b.offset
+        }.map(\.element)
     }
 
     private func team(ofGlobal global: Int, bases: [Int]) -> UInt64 {
